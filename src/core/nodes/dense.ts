@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { defineNode } from '../nodeSpec';
+import { formatInitializer, makeInitializer, zInitializer } from '../initializer';
+
+/** Largest number of units a dense layer may have. */
+export const MAX_UNITS = 16384;
+
+/** Fully connected layer on the last axis: y = x·W + b. */
+export const denseNode = defineNode({
+  type: 'dense',
+  label: 'Dense',
+  category: 'layer',
+  description:
+    'Fully connected layer: every output unit is a weighted sum of every input value, plus a bias.',
+  inputs: [{ id: 'in', label: 'x' }],
+  outputs: [{ id: 'out', label: 'y' }],
+  params: z.object({
+    units: z
+      .number({ error: 'units must be a number' })
+      .int('units must be a whole number')
+      .min(1, 'units must be at least 1')
+      .max(MAX_UNITS, `units must be at most ${MAX_UNITS}`)
+      .default(10),
+    useBias: z.boolean().default(true),
+    kernelInitializer: zInitializer.default({ name: 'glorotUniform' }),
+    biasInitializer: zInitializer.default({ name: 'zeros' }),
+  }),
+  fields: [
+    { kind: 'int', name: 'units', label: 'Units', min: 1, max: MAX_UNITS, help: 'Number of output values.' },
+    { kind: 'boolean', name: 'useBias', label: 'Use bias' },
+    { kind: 'initializer', name: 'kernelInitializer', label: 'Weights init' },
+    { kind: 'initializer', name: 'biasInitializer', label: 'Bias init' },
+  ],
+  formula: (p) =>
+    `y = x·W${p.useBias ? ' + b' : ''}   W ~ ${formatInitializer(p.kernelInitializer)}${p.useBias ? `, b ~ ${formatInitializer(p.biasInitializer)}` : ''}`,
+  inferShape: (p, inputs) => {
+    const x = inputs.in?.[0];
+    if (!x) return { ok: false, port: 'in', message: 'Dense needs an input.' };
+    return { ok: true, shape: [...x.slice(0, -1), p.units] };
+  },
+  paramCount: (p, inputs) => {
+    const x = inputs.in?.[0];
+    const fanIn = x ? x[x.length - 1]! : 0;
+    return fanIn * p.units + (p.useBias ? p.units : 0);
+  },
+  flops: (p, inputs, out) => {
+    const x = inputs.in?.[0];
+    const fanIn = x ? x[x.length - 1]! : 0;
+    const rows = out.slice(0, -1).reduce((a, b) => a * b, 1);
+    return rows * (2 * fanIn * p.units + (p.useBias ? p.units : 0));
+  },
+  build: (tf, p, ctx) =>
+    tf.layers.dense({
+      name: ctx.name,
+      units: p.units,
+      useBias: p.useBias,
+      kernelInitializer: makeInitializer(tf, p.kernelInitializer, ctx.seed),
+      biasInitializer: makeInitializer(tf, p.biasInitializer, ctx.seed + 1),
+    }),
+});

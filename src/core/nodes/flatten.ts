@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { defineNode } from '../nodeSpec';
+import { shapeSize } from '../shape';
+
+/** Reshapes a picture into a vector. */
+export const flattenNode = defineNode({
+  type: 'flatten',
+  label: 'Flatten',
+  category: 'layer',
+  description: 'Lays all values out in one row: 28×28×1 becomes 784.',
+  inputs: [{ id: 'in', label: 'x' }],
+  outputs: [{ id: 'out', label: 'y' }],
+  params: z.object({}) as unknown as z.ZodType<Record<string, never>>,
+  fields: [],
+  formula: () => 'y = reshape(x, [−1])',
+  inferShape: (_p, inputs) => {
+    const x = inputs.in?.[0];
+    return x
+      ? { ok: true, shape: [shapeSize(x)] }
+      : { ok: false, port: 'in', message: 'Flatten needs an input.' };
+  },
+  paramCount: () => 0,
+  flops: () => 0,
+  build: (tf, _p, ctx) => tf.layers.flatten({ name: ctx.name }),
+});
