@@ -37,6 +37,11 @@ export function formatZodIssue(issue: z.core.$ZodIssue, doc?: unknown): string {
   return `${where}: ${issue.message}`;
 }
 
+/** Size in binary megabytes, one decimal, as file managers show it. */
+function toMB(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -51,7 +56,7 @@ export function parseDocument(input: string | unknown): Result<GraphDocument> {
   if (typeof input === 'string') {
     if (input.length > MAX_DOCUMENT_BYTES) {
       return err(
-        `The file is ${(input.length / 1e6).toFixed(1)} MB; a graph document is at most ${MAX_DOCUMENT_BYTES / 1e6} MB.`,
+        `The file is ${toMB(input.length)} MB; a graph document is at most ${toMB(MAX_DOCUMENT_BYTES)} MB.`,
       );
     }
     try {
