@@ -15,7 +15,7 @@ function fixture(code: string) {
 }
 
 /** What each fixture must produce: the code, where, and the words a user reads. */
-const expected: Record<DiagnosticCode, Partial<Diagnostic> & { message: RegExp }> = {
+const expected: Record<DiagnosticCode, Omit<Partial<Diagnostic>, 'message'> & { message: RegExp }> = {
   'unknown-node-type': { severity: 'error', nodeId: 'softmax', message: /Unknown node type "softmaxx"/ },
   'invalid-param': {
     severity: 'error',
