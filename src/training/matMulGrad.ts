@@ -1,0 +1,58 @@
+/**
+ * A faster gradient for the `BatchMatMul` kernel, with the same maths as tfjs's own.
+ *
+ * Why: tfjs's stock gradient multiplies with the `transposeA`/`transposeB` flags set, and in
+ * tfjs-backend-wasm those flags take a slow path that bypasses XNNPACK. Transposing the
+ * operand explicitly and then multiplying without flags is the same product (a transpose is
+ * exact) and measured several times faster for the hidden-layer step. See issue 6.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { Tf } from '../core/nodeSpec';
+
+type GradConfig = ReturnType<Tf['getGradient']>;
+
+/** Transpose of the last two axes (a batch of matrices stays a batch). */
+function swapLast(tf: Tf, x: tfjs.Tensor): tfjs.Tensor {
+  const perm = x.shape.map((_, i) => i);
+  const r = perm.length;
+  perm[r - 1] = r - 2;
+  perm[r - 2] = r - 1;
+  return tf.transpose(x, perm);
+}
+
+/** The gradient config: the stock formulas with every flagged transpose made explicit. */
+export function fastBatchMatMulGradConfig(tf: Tf): GradConfig {
+  const t = (x: tfjs.Tensor) => swapLast(tf, x);
+  const mm = (a: tfjs.Tensor, b: tfjs.Tensor) => tf.matMul(a, b);
+  return {
+    kernelName: 'BatchMatMul',
+    inputsToSave: ['a', 'b'],
+    gradFunc: (dy, saved, attrs) => {
+      const [a, b] = saved as [tfjs.Tensor, tfjs.Tensor];
+      const dyT = dy as tfjs.Tensor;
+      const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
+      if (!transposeA && !transposeB) {
+        return { a: () => mm(dyT, t(b)), b: () => mm(t(a), dyT) };
+      } else if (!transposeA && transposeB) {
+        return { a: () => mm(dyT, b), b: () => mm(t(dyT), a) };
+      } else if (transposeA && !transposeB) {
+        return { a: () => mm(b, t(dyT)), b: () => mm(a, dyT) };
+      } else {
+        return { a: () => mm(t(b), t(dyT)), b: () => mm(t(dyT), t(a)) };
+      }
+    },
+  };
+}
+
+/**
+ * Register the fast gradient (process-wide: gradients are global in tfjs). Returns a function
+ * that puts the previous gradient back. Installing twice is harmless.
+ */
+export function installFastMatMulGrad(tf: Tf): () => void {
+  const previous = tf.getGradient('BatchMatMul');
+  tf.registerGradient(fastBatchMatMulGradConfig(tf));
+  return () => {
+    if (previous) tf.registerGradient(previous);
+    else tf.unregisterGradient('BatchMatMul');
+  };
+}
