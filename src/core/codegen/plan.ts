@@ -1,0 +1,134 @@
+/**
+ * What every code generator needs from a valid graph, computed once: layers in topological
+ * order with variable names and inputs, the loss, the optimizer and the schedule.
+ */
+import type { GraphAnalysis } from '../analyze';
+import type { GraphDocument, OptimizerSettings } from '../document';
+import type { Initializer } from '../initializer';
+import type { LossParams } from '../nodes/loss';
+
+export interface PlannedLayer {
+  /** Node id, used as the layer name. */
+  id: string;
+  /** A valid identifier in Python and TypeScript, unique in the script. */
+  variable: string;
+  type: string;
+  params: Record<string, unknown>;
+  /** Variables of the inputs, in port and edge order. */
+  inputs: string[];
+}
+
+export interface CodePlan {
+  name: string;
+  description: string;
+  inputVariable: string;
+  inputId: string;
+  inputShape: readonly number[];
+  layers: PlannedLayer[];
+  outputVariable: string;
+  loss: LossParams;
+  optimizer: OptimizerSettings;
+  learningRate: number;
+  batchSize: number;
+  steps: number;
+  trainCount: number;
+  validationCount: number;
+  seed: number;
+  totalParams: number;
+}
+
+const RESERVED = new Set([
+  // Python keywords and names the generated scripts use themselves.
+  ...'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(
+    ' ',
+  ),
+  ...'input np tf keras model inputs loss optimizer history dataset x_train y_train x_val y_val x_test y_test print len range'.split(
+    ' ',
+  ),
+  // TypeScript / JavaScript reserved words.
+  ...'break case catch class const continue debugger default delete do else enum export extends false finally for function if import in instanceof new null return super switch this throw true try typeof var void while with let static yield await any number string boolean'.split(
+    ' ',
+  ),
+]);
+
+/** A variable name from a node id: `dense-1` → `dense_1`, `2nd` → `n_2nd`. */
+export function toIdentifier(id: string, taken: Set<string>): string {
+  let base = id.replace(/[^A-Za-z0-9_]/g, '_');
+  if (!/^[A-Za-z_]/.test(base)) base = `n_${base}`;
+  if (RESERVED.has(base)) base = `${base}_`;
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+  taken.add(name);
+  return name;
+}
+
+/** The training images: 60,000 minus those held out for validation. */
+export const MNIST_TRAIN_TOTAL = 60_000;
+
+/** Plan the generated code for a graph that `analyzeGraph` found valid. */
+export function planCode(doc: GraphDocument, analysis: GraphAnalysis): CodePlan {
+  if (!analysis.valid || analysis.inputId === undefined || analysis.lossId === undefined) {
+    throw new Error('planCode needs a valid graph; check analysis.valid first.');
+  }
+  const taken = new Set<string>();
+  const variables = new Map<string, string>();
+  const layers: PlannedLayer[] = [];
+  const lossId = analysis.lossId;
+  const reachesLoss = new Set<string>([lossId]);
+  for (const id of [...analysis.order].reverse()) {
+    for (const e of analysis.edges) if (e.from.node === id && reachesLoss.has(e.to.node)) reachesLoss.add(id);
+  }
+  let outputVariable = '';
+  for (const id of analysis.order) {
+    const info = analysis.nodes.get(id)!;
+    if (!reachesLoss.has(id)) continue;
+    if (id === lossId) {
+      const feed = analysis.edges.find((e) => e.to.node === id)!;
+      outputVariable = variables.get(feed.from.node)!;
+      continue;
+    }
+    const variable = toIdentifier(id, taken);
+    variables.set(id, variable);
+    if (info.spec?.category === 'input') continue;
+    const ports = info.spec?.inputs.map((p) => p.id) ?? [];
+    const inputs = ports.flatMap((port) =>
+      analysis.edges
+        .filter((e) => e.to.node === id && e.to.port === port)
+        .map((e) => variables.get(e.from.node)!),
+    );
+    layers.push({ id, variable, type: info.type, params: info.params ?? {}, inputs });
+  }
+  const t = doc.training;
+  const trainCount = MNIST_TRAIN_TOTAL - t.validationCount;
+  const stepsPerEpoch = Math.ceil(trainCount / t.batchSize);
+  return {
+    name: doc.name,
+    description: doc.description,
+    inputVariable: variables.get(analysis.inputId)!,
+    inputId: analysis.inputId,
+    inputShape: analysis.nodes.get(analysis.inputId)!.outputShape ?? [784],
+    layers,
+    outputVariable,
+    loss: analysis.nodes.get(lossId)!.params as LossParams,
+    optimizer: t.optimizer,
+    learningRate: t.learningRate,
+    batchSize: t.batchSize,
+    steps: t.duration.unit === 'steps' ? t.duration.steps : t.duration.epochs * stepsPerEpoch,
+    trainCount,
+    validationCount: t.validationCount,
+    seed: t.seed,
+    totalParams: analysis.totalParams,
+  };
+}
+
+/** A divisor of `steps` close to one pass over the data, so progress prints per "epoch". */
+export function reportingInterval(steps: number, stepsPerEpoch: number): number {
+  let best = 1;
+  for (let d = 1; d <= steps; d++) {
+    if (steps % d === 0 && Math.abs(d - stepsPerEpoch) < Math.abs(best - stepsPerEpoch)) best = d;
+    if (d > 4 * stepsPerEpoch) break;
+  }
+  return best;
+}
+
+export type { Initializer };
