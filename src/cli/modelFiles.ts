@@ -67,14 +67,14 @@ export function fileLoadHandler(modelJsonPath: string): tfjs.io.IOHandler {
         specs.push(...group.weights);
         for (const p of group.paths) buffers.push(new Uint8Array(await readFile(path.join(dir, p))));
       }
-      const weights = concat(buffers.map((b) => b.slice().buffer));
+      const weights = concat(buffers.map((b) => b.slice().buffer as ArrayBuffer));
       return {
         modelTopology: json.modelTopology,
         format: json.format,
         generatedBy: json.generatedBy,
         convertedBy: json.convertedBy,
         weightSpecs: specs,
-        weightData: weights.buffer,
+        weightData: weights.buffer as ArrayBuffer,
       };
     },
   };

@@ -158,14 +158,27 @@ function applyFlags(doc: GraphDocument, flags: Flags): GraphDocument {
 /** The per-node summary table with totals, as `--dry-run` prints it. */
 export function summaryTable(doc: GraphDocument): string {
   const analysis = analyzeGraph(doc);
-  const rows = summarize(analysis).map((r) => [r.id, r.type, r.outputShape, formatInt(r.params), formatInt(r.flops)]);
+  const rows = summarize(analysis).map((r) => [
+    r.id,
+    r.type,
+    r.outputShape,
+    formatInt(r.params),
+    formatInt(r.flops),
+  ]);
   rows.push(['total', '', '', formatInt(analysis.totalParams), formatInt(analysis.totalFlops)]);
-  return table(['node', 'type', 'output', 'parameters', 'FLOPs/example'], rows, [false, false, false, true, true]);
+  return table(['node', 'type', 'output', 'parameters', 'FLOPs/example'], rows, [
+    false,
+    false,
+    false,
+    true,
+    true,
+  ]);
 }
 
 function describeTraining(doc: GraphDocument): string {
   const t = doc.training;
-  const duration = t.duration.unit === 'steps' ? `${formatInt(t.duration.steps)} steps` : `${t.duration.epochs} epochs`;
+  const duration =
+    t.duration.unit === 'steps' ? `${formatInt(t.duration.steps)} steps` : `${t.duration.epochs} epochs`;
   return `${t.optimizer.type}, learning rate ${t.learningRate}, batch ${t.batchSize}, ${duration}, seed ${t.seed}, validation ${formatInt(t.validationCount)} images`;
 }
 
@@ -197,7 +210,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       throw new InputError(
-        code === 'ENOENT' ? 'file not found.' : code === 'EISDIR' ? 'is a folder, not a file.' : (e as Error).message,
+        code === 'ENOENT'
+          ? 'file not found.'
+          : code === 'EISDIR'
+            ? 'is a folder, not a file.'
+            : (e as Error).message,
       );
     }
     const parsed = parseDocument(text);
@@ -219,7 +236,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
-  say(`${doc.name}: ${formatInt(analysis.totalParams)} parameters, ${formatInt(analysis.totalFlops)} FLOPs per example\n`);
+  say(
+    `${doc.name}: ${formatInt(analysis.totalParams)} parameters, ${formatInt(analysis.totalFlops)} FLOPs per example\n`,
+  );
   if (flags.dryRun) {
     say(`${summaryTable(doc)}\n`);
     say(`training: ${describeTraining(doc)}\n`);
@@ -291,7 +310,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         [false, true, true, true, true],
       )}\n`,
     );
-    say(`${formatInt(result.steps)} steps in ${result.seconds.toFixed(1)} s (${result.stepsPerSecond.toFixed(1)} steps/s, ${(1000 / result.stepsPerSecond).toFixed(2)} ms/step) on ${tf.getBackend()}\n`);
+    say(
+      `${formatInt(result.steps)} steps in ${result.seconds.toFixed(1)} s (${result.stepsPerSecond.toFixed(1)} steps/s, ${(1000 / result.stepsPerSecond).toFixed(2)} ms/step) on ${tf.getBackend()}\n`,
+    );
 
     if (result.status === 'failed') {
       io.stderr(`${file}: training failed: ${result.message}\n`);

@@ -140,7 +140,11 @@ export function compileGraph(tf: Tf, doc: GraphDocument, analysis: GraphAnalysis
     symbolic.set(id, out);
     layers.set(id, layer);
   }
-  const model = tf.model({ inputs: symbolic.get(inputId)!, outputs: symbolic.get(outputId)!, name: doc.name });
+  const model = tf.model({
+    inputs: symbolic.get(inputId)!,
+    outputs: symbolic.get(outputId)!,
+    name: doc.name,
+  });
   const optimizer = makeOptimizer(tf, doc.training.optimizer, doc.training.learningRate);
   const trainableVariables = model.trainableWeights.map((w) => w.read() as tfjs.Variable);
 

@@ -25,17 +25,21 @@ const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
 export function parseIdx(bytes: Uint8Array, expectedMagic: number, name = 'IDX data'): IdxArray {
   const rank = expectedMagic & 0xff;
   const headerLength = 4 + 4 * rank;
-  if (bytes.byteLength < headerLength) {
-    throw new Error(
-      `${name}: expected an IDX header of ${headerLength} bytes, got only ${bytes.byteLength} bytes.`,
-    );
+  const kind =
+    expectedMagic === IDX_MAGIC_LABELS ? 'labels' : expectedMagic === IDX_MAGIC_IMAGES ? 'images' : 'IDX';
+  if (bytes.byteLength < 4) {
+    throw new Error(`${name}: expected IDX ${kind} data, got only ${bytes.byteLength} bytes.`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
   if (magic !== expectedMagic) {
-    const kind = expectedMagic === IDX_MAGIC_LABELS ? 'labels' : expectedMagic === IDX_MAGIC_IMAGES ? 'images' : 'IDX';
     throw new Error(
       `${name}: expected the magic number ${hex(expectedMagic)} (${kind}), got ${hex(magic)}; is this the right file?`,
+    );
+  }
+  if (bytes.byteLength < headerLength) {
+    throw new Error(
+      `${name}: expected an IDX header of ${headerLength} bytes, got only ${bytes.byteLength} bytes.`,
     );
   }
   const dims: number[] = [];

@@ -228,7 +228,12 @@ export async function train(
           elapsedSeconds,
         });
       }
-      if (validationEvery > 0 && steps % validationEvery === 0 && steps < totalSteps && data.validation.count) {
+      if (
+        validationEvery > 0 &&
+        steps % validationEvery === 0 &&
+        steps < totalSteps &&
+        data.validation.count
+      ) {
         const point = { step: steps, accuracy: evaluateAccuracy(tf, compiled, data.validation) };
         validationHistory.push(point);
         options.onValidation?.(point);
@@ -269,4 +274,3 @@ export async function train(
     validationHistory,
   };
 }
-
