@@ -73,7 +73,7 @@ describe('compileGraph', () => {
     b.dispose();
     const h = compile(loadPreset('hidden-layer'));
     const kernel = h.model.getLayer('hidden').getWeights()[0]!;
-    const values = kernel.dataSync();
+    const values = Array.from(kernel.dataSync() as Float32Array);
     const mean = values.reduce((a, x) => a + x, 0) / values.length;
     const std = Math.sqrt(values.reduce((a, x) => a + (x - mean) ** 2, 0) / values.length);
     expect(Math.abs(mean)).toBeLessThan(0.001);
