@@ -94,7 +94,14 @@ export function transition(state: TrainingState, event: TrainingEvent): Training
         ? { status: 'evaluating', backend: state.backend, progress: state.progress }
         : state;
     case 'finished': {
-      if (!isActive(state) || state.status === 'preparing') return state;
+      if (
+        state.status !== 'running' &&
+        state.status !== 'paused' &&
+        state.status !== 'stopping' &&
+        state.status !== 'evaluating'
+      ) {
+        return state;
+      }
       const backend = state.backend;
       return event.stoppedEarly
         ? { status: 'stopped', backend, outcome: event.outcome }
