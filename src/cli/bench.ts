@@ -1,0 +1,156 @@
+/**
+ * `npm run bench`: milliseconds per training step (batch 100) of both presets on each Node
+ * backend, as medians of repeated timed runs of the real trainer, next to a native reference
+ * (numpy, `bench/native_step.py`) measured in the same run. Ends with one JSON line.
+ * Numbers only: no assertions (performance is its own issue).
+ */
+import { spawnSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { analyzeGraph } from '../core/analyze';
+import { compileGraph } from '../core/compile';
+import type { GraphDocument } from '../core/document';
+import { parseDocument } from '../core/parseDocument';
+import { loadMnist, type MnistData } from '../training/mnist';
+import { train } from '../training/train';
+import { table } from './format';
+import { nodeReadBytes, tf, useBackend, type BackendName } from './nodeEnv';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const PRESETS = ['beginner', 'hidden-layer'] as const;
+type Preset = (typeof PRESETS)[number];
+
+interface Plan {
+  backend: BackendName;
+  /** The explicit-transpose matMul gradient (ours) or tfjs's stock one. */
+  fastGrad: boolean;
+  warmup: number;
+  repeats: number;
+  steps: number;
+}
+
+/** Slow configurations get fewer steps so that the whole bench stays around a minute or two. */
+function plan(backend: BackendName, fastGrad: boolean, preset: Preset): Plan {
+  const slow = preset === 'hidden-layer' && (backend === 'cpu' || !fastGrad);
+  if (slow && backend === 'cpu') return { backend, fastGrad, warmup: 3, repeats: 3, steps: 10 };
+  if (slow) return { backend, fastGrad, warmup: 10, repeats: 3, steps: 50 };
+  return { backend, fastGrad, warmup: 50, repeats: 5, steps: 200 };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function loadPreset(name: Preset): Promise<GraphDocument> {
+  const parsed = parseDocument(await readFile(`${root}graphs/${name}.json`, 'utf8'));
+  if (!parsed.ok) throw new Error(`graphs/${name}.json: ${parsed.error}`);
+  return parsed.value;
+}
+
+/** Median ms/step of the trainer (random init, real batches, no evaluation). */
+async function measure(doc: GraphDocument, data: MnistData, p: Plan): Promise<number> {
+  const compiled = compileGraph(tf, doc, analyzeGraph(doc));
+  const run = async (steps: number) => {
+    const r = await train(tf, compiled, data, {
+      batchSize: doc.training.batchSize,
+      duration: { unit: 'steps', steps },
+      seed: doc.training.seed,
+      learningRate: doc.training.learningRate,
+      evaluate: false,
+      validationEvery: 0,
+      fastMatMulGrad: p.fastGrad,
+    });
+    return (r.seconds * 1000) / r.steps;
+  };
+  try {
+    await run(p.warmup);
+    const times: number[] = [];
+    for (let i = 0; i < p.repeats; i++) times.push(await run(p.steps));
+    return median(times);
+  } finally {
+    compiled.dispose();
+  }
+}
+
+/** The numpy step, one OpenBLAS thread, core-type overrides unset (its best configuration). */
+function native(): { ms: Partial<Record<Preset, number>>; note: string } {
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync('python3', [`${root}bench/native_step.py`], { env, encoding: 'utf8' });
+  if (r.error || r.status !== 0)
+    return {
+      ms: {},
+      note: `native reference skipped: python3 failed (${r.error?.message ?? r.stderr.trim()})`,
+    };
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    error?: string;
+    numpy?: string;
+    presets?: Record<Preset, number>;
+  };
+  if (out.error) return { ms: {}, note: `native reference skipped: ${out.error}` };
+  return { ms: out.presets ?? {}, note: `native: numpy ${out.numpy}, OpenBLAS 1 thread` };
+}
+
+async function main(): Promise<void> {
+  const docs = Object.fromEntries(
+    await Promise.all(PRESETS.map(async (p) => [p, await loadPreset(p)] as const)),
+  ) as Record<Preset, GraphDocument>;
+  const data = await loadMnist(nodeReadBytes(), { validationCount: 5000 });
+  const configs: { label: string; backend: BackendName; fastGrad: boolean }[] = [
+    { label: 'node wasm', backend: 'wasm', fastGrad: true },
+    { label: 'node wasm, stock matMul gradient', backend: 'wasm', fastGrad: false },
+    { label: 'node cpu', backend: 'cpu', fastGrad: true },
+  ];
+  const results: {
+    config: string;
+    backend: string;
+    fastMatMulGrad: boolean;
+    msPerStep: Record<Preset, number>;
+  }[] = [];
+  const t0 = performance.now();
+  for (const c of configs) {
+    await useBackend(c.backend);
+    const msPerStep = {} as Record<Preset, number>;
+    for (const preset of PRESETS) {
+      msPerStep[preset] = await measure(docs[preset], data, plan(c.backend, c.fastGrad, preset));
+      process.stderr.write(`${c.label} ${preset}: ${msPerStep[preset].toFixed(2)} ms/step\n`);
+    }
+    results.push({ config: c.label, backend: c.backend, fastMatMulGrad: c.fastGrad, msPerStep });
+  }
+  const ref = native();
+  const fmt = (ms: number | undefined) => (ms === undefined ? '—' : ms.toFixed(2));
+  const ratio = (ms: number, preset: Preset) => {
+    const n = ref.ms[preset];
+    return n === undefined ? '—' : `${(ms / n).toFixed(1)}×`;
+  };
+  const rows = results.map((r) => [
+    r.config,
+    fmt(r.msPerStep.beginner),
+    ratio(r.msPerStep.beginner, 'beginner'),
+    fmt(r.msPerStep['hidden-layer']),
+    ratio(r.msPerStep['hidden-layer'], 'hidden-layer'),
+  ]);
+  rows.push(['native numpy', fmt(ref.ms.beginner), '1.0×', fmt(ref.ms['hidden-layer']), '1.0×']);
+  process.stdout.write(
+    `\nms per training step, batch 100, median of repeated runs (${ref.note})\n` +
+      `${table(['implementation', 'beginner', 'vs native', 'hidden-layer', 'vs native'], rows, [false, true, true, true, true])}\n` +
+      `bench took ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+  );
+  process.stdout.write(
+    `${JSON.stringify({
+      unit: 'ms/step',
+      batchSize: 100,
+      node: results,
+      native: ref.ms,
+      nativeNote: ref.note,
+    })}\n`,
+  );
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exitCode = 1;
+});
