@@ -18,6 +18,8 @@ let wasmPathsSet = false;
 
 /** Switch tfjs to `name` and wait until it is ready. */
 export async function useBackend(name: BackendName): Promise<void> {
+  // Silences tfjs's console banner suggesting tfjs-node, which cannot be installed here.
+  tf.env().set('PROD', true);
   if (name === 'wasm' && !wasmPathsSet) {
     const wasmFile = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm');
     setWasmPaths(path.dirname(wasmFile) + path.sep);
