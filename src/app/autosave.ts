@@ -1,0 +1,44 @@
+/**
+ * The autosave slot in IndexedDB: one key holding the last document as JSON text. Kept as
+ * text so that what is restored goes through `parseDocument` like any untrusted file.
+ */
+const DB_NAME = 'tensorweave';
+const STORE = 'autosave';
+const KEY = 'current';
+
+function openDb(): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB_NAME, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB could not be opened'));
+  });
+}
+
+async function run<T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const db = await openDb();
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const tx = db.transaction(STORE, mode);
+      const req = op(tx.objectStore(STORE));
+      tx.oncomplete = () => resolve(req.result);
+      tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'));
+      tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+    });
+  } finally {
+    db.close();
+  }
+}
+
+/** The autosaved text, or undefined when there is none. Whatever is stored comes back raw. */
+export async function readAutosave(): Promise<unknown> {
+  return run('readonly', (s) => s.get(KEY));
+}
+
+export async function writeAutosave(text: string): Promise<void> {
+  await run('readwrite', (s) => s.put(text, KEY));
+}
+
+export async function clearAutosave(): Promise<void> {
+  await run('readwrite', (s) => s.delete(KEY));
+}

@@ -1,0 +1,124 @@
+/**
+ * The user-level actions (toolbar buttons, shortcuts, menus): each is one store call (one
+ * undo step) plus the feedback the user sees.
+ */
+import { nextTick } from 'vue';
+import { emptyDocument, type Position } from '../../core/document';
+import { getNodeSpec } from '../../core/registry';
+import { editorHandle } from '../editorHandle';
+import { downloadGraph, readGraphFile } from '../fileIo';
+import type { Preset } from '../presets';
+import { useGraphStore } from '../stores/graphStore';
+import { useNoticeStore } from '../stores/noticeStore';
+import { useUiStore } from '../stores/uiStore';
+
+export function useGraphActions() {
+  const graph = useGraphStore();
+  const notices = useNoticeStore();
+  const ui = useUiStore();
+
+  async function fitSoon(): Promise<void> {
+    await nextTick();
+    await editorHandle.value?.zoomToFit();
+  }
+
+  function loadPreset(preset: Preset): void {
+    graph.load(structuredClone(preset.doc), `Load preset ${preset.name}`);
+    ui.presetsOpen = false;
+    void fitSoon();
+  }
+
+  function newGraph(): void {
+    graph.load(emptyDocument(), 'New graph');
+  }
+
+  async function openFile(file: File): Promise<boolean> {
+    const result = await readGraphFile(file);
+    if (!result.ok) {
+      notices.notify('error', `Could not open “${file.name}”`, result.error);
+      return false;
+    }
+    graph.load(result.value, `Open ${file.name}`);
+    const errors = graph.analysis.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) {
+      notices.notify(
+        'warning',
+        `Opened “${file.name}” with ${errors.length} problem${errors.length > 1 ? 's' : ''}`,
+        errors[0]!.message,
+      );
+    } else notices.notify('success', `Opened “${file.name}”`);
+    void fitSoon();
+    return true;
+  }
+
+  function save(): void {
+    downloadGraph(graph.doc);
+  }
+
+  function addNode(type: string, at?: Position): string | undefined {
+    if (!getNodeSpec(type)) return undefined;
+    const center = at ?? editorHandle.value?.viewCenter() ?? { x: 0, y: 0 };
+    // Nodes added by double-click land at the centre, nudged so they do not stack exactly.
+    let pos = at ? { x: center.x - 92, y: center.y - 30 } : { x: center.x - 92, y: center.y - 50 };
+    if (!at) {
+      while (
+        graph.doc.nodes.some(
+          (n) => Math.abs(n.position.x - pos.x) < 20 && Math.abs(n.position.y - pos.y) < 20,
+        )
+      )
+        pos = { x: pos.x + 30, y: pos.y + 30 };
+    }
+    return graph.addNode(type, pos);
+  }
+
+  function deleteSelection(): void {
+    graph.removeNodes(graph.selection);
+  }
+
+  function copy(): void {
+    const n = graph.copy();
+    if (n) notices.notify('info', `Copied ${n} node${n > 1 ? 's' : ''}`);
+  }
+
+  function cut(): void {
+    const n = graph.cut();
+    if (n) notices.notify('info', `Cut ${n} node${n > 1 ? 's' : ''}`);
+  }
+
+  function paste(): void {
+    if (!graph.hasClipboard()) return;
+    graph.paste(editorHandle.value?.pasteTarget() ?? { x: 0, y: 0 });
+  }
+
+  function duplicate(): void {
+    graph.duplicate();
+  }
+
+  async function arrange(): Promise<void> {
+    const handle = editorHandle.value;
+    if (!handle) return;
+    await handle.arrange(); // reports every node's new position as one move: one undo step
+    await handle.zoomToFit();
+  }
+
+  async function fit(): Promise<void> {
+    await editorHandle.value?.zoomToFit();
+  }
+
+  return {
+    loadPreset,
+    newGraph,
+    openFile,
+    save,
+    addNode,
+    deleteSelection,
+    copy,
+    cut,
+    paste,
+    duplicate,
+    arrange,
+    fit,
+    undo: graph.undo,
+    redo: graph.redo,
+  };
+}

@@ -1,0 +1,19 @@
+/** Transient UI state shared between panels: dialogs and the quick-add popup. */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { WireDrop } from '../../editor/createEditor';
+
+export const useUiStore = defineStore('ui', () => {
+  const helpOpen = ref(false);
+  const presetsOpen = ref(false);
+  /** Open when a wire was released on empty canvas (or Space/`A` asked for quick add). */
+  const quickAdd = ref<{
+    drop: WireDrop | undefined;
+    client: { x: number; y: number };
+    at: { x: number; y: number };
+  }>();
+  const diagnosticsOpen = ref(false);
+  const autosave = ref<'idle' | 'pending' | 'saved' | 'failed'>('idle');
+
+  return { helpOpen, presetsOpen, quickAdd, diagnosticsOpen, autosave };
+});
