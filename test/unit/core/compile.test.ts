@@ -107,6 +107,27 @@ describe('compileGraph', () => {
     }
   });
 
+  it('applies a dense layer to the last axis of an image, as the model does', () => {
+    const doc = chain(
+      node('input', 'input', { layout: 'image' }),
+      node('pixels', 'dense', { units: 4, kernelInitializer: { name: 'heNormal' } }),
+      node('flat', 'flatten'),
+      node('out', 'dense', { units: 10 }),
+      node('softmax', 'softmax'),
+      node('loss', 'loss'),
+    );
+    const c = compile(doc);
+    try {
+      expect(c.model.getLayer('pixels').outputShape).toEqual([null, 28, 28, 4]);
+      const x = tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 9);
+      const a = c.forward(x, true).dataSync();
+      const b = (c.model.predict(x) as tf.Tensor).dataSync();
+      a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 6));
+    } finally {
+      c.dispose();
+    }
+  });
+
   it('leaves out nodes that do not lead to the loss', () => {
     const doc = chain(
       node('input', 'input'),
