@@ -74,8 +74,11 @@ export function nodeHeight(rows: number, hasProblems: boolean): number {
 /** Compact parameter count for the badge: 7,850 → `7.9k`, 496,885 → `497k`. */
 export function formatCount(n: number): string {
   if (n < 1000) return String(n);
-  if (n < 1e6) return `${(n / 1e3).toFixed(n < 1e4 ? 1 : 0)}k`;
-  return `${(n / 1e6).toFixed(n < 1e7 ? 2 : 1)}M`;
+  // Rounded on integers first: 7850 / 1000 is 7.8499… in floating point.
+  if (n < 1e4) return `${(Math.round(n / 100) / 10).toFixed(1)}k`;
+  if (n < 1e6) return `${Math.round(n / 1e3)}k`;
+  if (n < 1e7) return `${(Math.round(n / 1e4) / 100).toFixed(2)}M`;
+  return `${(Math.round(n / 1e5) / 10).toFixed(1)}M`;
 }
 
 /** What the canvas should show for this document. */

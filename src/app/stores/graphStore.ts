@@ -6,7 +6,13 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { analyzeGraph } from '../../core/analyze';
-import { emptyDocument, type Endpoint, type GraphDocument, type Position } from '../../core/document';
+import {
+  emptyDocument,
+  type Endpoint,
+  type GraphDocument,
+  type Position,
+  type TrainingSettings,
+} from '../../core/document';
 import type { Result } from '../../core/result';
 import * as ops from '../graphOps';
 
@@ -149,6 +155,11 @@ export const useGraphStore = defineStore('graph', () => {
     if (trimmed && trimmed !== doc.value.name) commit({ ...doc.value, name: trimmed }, 'Rename graph');
   }
 
+  /** Replace the training settings (already validated by the caller's schema). */
+  function setTraining(training: TrainingSettings): void {
+    commit({ ...doc.value, training }, 'Edit training settings');
+  }
+
   function select(ids: readonly string[]): void {
     const same = ids.length === selection.value.length && ids.every((id, i) => selection.value[i] === id);
     if (!same) selection.value = [...ids];
@@ -215,6 +226,7 @@ export const useGraphStore = defineStore('graph', () => {
     setParams,
     setLabel,
     setName,
+    setTraining,
     select,
     copy,
     cut,
