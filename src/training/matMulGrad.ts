@@ -44,15 +44,27 @@ export function fastBatchMatMulGradConfig(tf: Tf): GradConfig {
   };
 }
 
+let installs = 0;
+let stock: GradConfig | undefined;
+
 /**
  * Register the fast gradient (process-wide: gradients are global in tfjs). Returns a function
- * that puts the previous gradient back. Installing twice is harmless.
+ * that undoes this install; installs are counted, so overlapping trainings are safe and the
+ * stock gradient comes back when the last one ends.
  */
 export function installFastMatMulGrad(tf: Tf): () => void {
-  const previous = tf.getGradient('BatchMatMul');
-  tf.registerGradient(fastBatchMatMulGradConfig(tf));
+  if (installs++ === 0) {
+    stock = tf.getGradient('BatchMatMul');
+    tf.registerGradient(fastBatchMatMulGradConfig(tf));
+  }
+  let done = false;
   return () => {
-    if (previous) tf.registerGradient(previous);
-    else tf.unregisterGradient('BatchMatMul');
+    if (done) return;
+    done = true;
+    if (--installs === 0) {
+      if (stock) tf.registerGradient(stock);
+      else tf.unregisterGradient('BatchMatMul');
+      stock = undefined;
+    }
   };
 }

@@ -53,4 +53,16 @@ describe('fast BatchMatMul gradient', () => {
     uninstall = undefined;
     expect(tf.getGradient('BatchMatMul')).toBe(stock);
   });
+
+  it('counts overlapping installs: the stock gradient returns after the last uninstall', () => {
+    const stock = tf.getGradient('BatchMatMul');
+    const first = installFastMatMulGrad(tf);
+    const second = installFastMatMulGrad(tf);
+    const fast = tf.getGradient('BatchMatMul');
+    first();
+    first();
+    expect(tf.getGradient('BatchMatMul')).toBe(fast);
+    second();
+    expect(tf.getGradient('BatchMatMul')).toBe(stock);
+  });
 });
