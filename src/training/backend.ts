@@ -1,0 +1,35 @@
+/**
+ * Choosing the TensorFlow.js backend, for the browser worker and for Node alike. Importing
+ * `@tensorflow/tfjs-backend-wasm` registers the wasm backend; its `.wasm` files are loaded from
+ * `wasmPaths` (a URL prefix in the browser, a folder path ending in a separator in Node).
+ */
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import type { Tf } from '../core/nodeSpec';
+
+export type BackendName = 'wasm' | 'cpu' | 'webgl';
+
+export interface BackendOptions {
+  /** Where the wasm backend finds its `.wasm` files; leave undefined to keep tfjs's default. */
+  wasmPaths?: string;
+}
+
+let wasmPathsSet: string | undefined;
+
+/**
+ * Switch `tf` to the backend `name` and wait until it is ready. Throws a plain sentence when
+ * the backend cannot start (e.g. no WebGL), so the caller can offer another one.
+ */
+export async function useBackend(tf: Tf, name: BackendName, options: BackendOptions = {}): Promise<void> {
+  if (name === 'wasm' && options.wasmPaths !== undefined && wasmPathsSet !== options.wasmPaths) {
+    setWasmPaths(options.wasmPaths);
+    wasmPathsSet = options.wasmPaths;
+  }
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new Error(`The TensorFlow.js backend "${name}" could not be started on this machine.`);
+  await tf.ready();
+}
