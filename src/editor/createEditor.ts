@@ -245,7 +245,7 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
         const p = area.nodeViews.get(n.id)?.position;
         return p && p.x < right && p.x + n.width > left && p.y < bottom && p.y + n.height > top;
       });
-      void setSelection([...new Set([...selectedIds(), ...hit.map((n) => n.id)])]).then(reportSelection);
+      void setSelection([...new Set([...selectedIds(), ...hit.map((n) => n.id)])], true);
     };
     window.addEventListener('pointermove', move);
     window.addEventListener('pointerup', up);
@@ -263,15 +263,16 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
     return toCanvas(rect.left + rect.width / 2, rect.top + rect.height / 2);
   }
 
-  /** Select exactly `ids`, without reporting back (the store asked for it). */
-  async function setSelection(ids: readonly string[]): Promise<void> {
+  /** Select exactly `ids`; reported to the app only when the user made it (box select). */
+  async function setSelection(ids: readonly string[], report = false): Promise<void> {
     const want = new Set(ids.filter((id) => editor.getNode(id)));
     const have = selectedIds();
     if (!(have.length === want.size && have.every((id) => want.has(id)))) {
       for (const id of have) if (!want.has(id)) await selectable.unselect(id);
       for (const id of want) if (!have.includes(id)) await selectable.select(id, true);
     }
-    reported = selectedIds().join('\u0000');
+    if (report) reportSelection();
+    else reported = selectedIds().join('\u0000');
   }
 
   // Sync: diff the model against the canvas. Calls are serialised and coalesced, so a burst of

@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { center, openSession, type Session } from './support/app';
+
+describe('quick add, duplicate, box select, arrange, help', () => {
+  let s: Session;
+  beforeAll(async () => {
+    s = await openSession(inject('baseUrl'));
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+  beforeEach(async () => {
+    await s.app.loadPreset('beginner');
+    await s.app.node('loss').waitFor();
+    await s.app.clearToasts();
+  });
+
+  it('releasing a wire on empty canvas opens quick add; the choice is placed there and wired in', async () => {
+    const { app, page } = s;
+    const from = await center(app.socket('loss', 'input'));
+    // Drag from the loss input: detaches softmax → loss and carries the wire from softmax.
+    const box = (await app.canvas.boundingBox())!;
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x, box.y + box.height - 120, { steps: 10 });
+    await page.mouse.up();
+    await app.testId('quick-add').waitFor();
+    await app.testId('quick-add-search').fill('drop');
+    await app.press('Enter');
+    const doc = await app.waitForDocument((d) => d.nodes.some((n) => n.type === 'dropout'));
+    const dropout = doc.nodes.find((n) => n.type === 'dropout')!;
+    expect(doc.edges.some((e) => e.from.node === 'softmax' && e.to.node === dropout.id)).toBe(true);
+    expect(doc.edges.some((e) => e.to.node === 'loss')).toBe(false);
+    // The add and its wire are one step; the detach before it is another.
+    await app.press('Control+z');
+    await app.waitForDocument((d) => !d.nodes.some((n) => n.type === 'dropout'));
+  });
+
+  it('duplicates with Ctrl+D and box-selects with Shift+drag', async () => {
+    const { app, page } = s;
+    await app.select('dense');
+    await app.press('Control+d');
+    await app.waitForDocument((d) => d.nodes.length === 5);
+    await app.press('Escape');
+    const a = await center(app.node('input'));
+    const b = await center(app.node('softmax'));
+    await page.keyboard.down('Shift');
+    await page.mouse.move(a.x - 120, a.y - 80);
+    await page.mouse.down();
+    await page.mouse.move(b.x, b.y, { steps: 6 }); // above the duplicate, which sits lower
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('[data-testid="canvas"] [data-testid="node"].selected')]
+            .map((e) => e.getAttribute('data-node-id'))
+            .sort(),
+        ),
+      )
+      .toEqual(['dense', 'input', 'softmax']);
+    expect(await app.testId('inspector').textContent()).toContain('3 nodes selected');
+  });
+
+  it('arranges the graph (elkjs loaded on demand) as one undo step', async () => {
+    const { app } = s;
+    await app.select('dense');
+    await app.press('Delete');
+    await app.press('Control+z');
+    const before = await app.documentJson();
+    await app.testId('btn-arrange').click();
+    const after = await app.waitForDocument(
+      (d) =>
+        JSON.stringify(d.nodes.map((n) => n.position)) !==
+        JSON.stringify(before.nodes.map((n) => n.position)),
+    );
+    const xs = after.nodes.map((n) => n.position.x);
+    expect([...xs].sort((p, q) => p - q)).toEqual(xs); // left to right in flow order
+    await app.press('Control+z');
+    await app.waitForDocument((d) => JSON.stringify(d.nodes) === JSON.stringify(before.nodes));
+  });
+
+  it('opens the shortcut help with ? and closes it with Escape; shortcuts ignore text fields', async () => {
+    const { app } = s;
+    await app.press('?');
+    await app.testId('help-dialog').waitFor();
+    expect(await app.testId('help-dialog').textContent()).toContain('Ctrl+D');
+    await app.press('Escape');
+    await app.testId('help-dialog').waitFor({ state: 'detached' });
+    await app.select('dense');
+    await app.testId('param-units').focus();
+    await app.press('Backspace');
+    await app.press('Delete');
+    expect(await app.node('dense').count()).toBe(1);
+  });
+});
