@@ -14,6 +14,7 @@ import type { Result } from '../core/result';
 import ConnectionView from './components/ConnectionView.vue';
 import NodeView from './components/NodeView.vue';
 import SocketView from './components/SocketView.vue';
+import { GeometrySocketPosition } from './socketPosition';
 import { nodeSignature, type EdgeViewModel, type EditorModel, type NodeViewModel } from './viewModel';
 
 const socket = new ClassicPreset.Socket('tensor');
@@ -91,12 +92,31 @@ export interface EditorHandle {
   destroy(): void;
 }
 
+/**
+ * The minimap redraws itself (every node) on every node event: loading 200 nodes meant 200
+ * full redraws (1.3 s). Make it redraw at most once per animation frame.
+ */
+function redrawOncePerFrame(minimap: MinimapPlugin<Schemes>): void {
+  const target = minimap as unknown as { render(): void };
+  const render = target.render.bind(target);
+  let scheduled = false;
+  target.render = () => {
+    if (scheduled) return;
+    scheduled = true;
+    requestAnimationFrame(() => {
+      scheduled = false;
+      render();
+    });
+  };
+}
+
 export async function createEditor(container: HTMLElement, cb: EditorCallbacks): Promise<EditorHandle> {
   const editor = new NodeEditor<Schemes>();
   const area = new AreaPlugin<Schemes, AreaExtra>(container);
   const connection = new ConnectionPlugin<Schemes, AreaExtra>();
   const render = new VuePlugin<Schemes, AreaExtra>();
   const minimap = new MinimapPlugin<Schemes>({ boundViewport: true, ratio: 1.5 });
+  redrawOncePerFrame(minimap);
 
   let syncing = false;
   const selector = AreaExtensions.selector();
@@ -120,6 +140,7 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
 
   render.addPreset(
     Presets.classic.setup({
+      socketPositionWatcher: new GeometrySocketPosition((id) => editor.getNode(id)),
       customize: {
         node: () => NodeView,
         connection: () => ConnectionView,
