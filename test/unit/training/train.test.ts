@@ -165,6 +165,24 @@ describe('train', () => {
     expect(result.testAccuracy).toBeGreaterThan(0.6);
   });
 
+  it('trains the same with the fast matMul gradient as with the stock one', async () => {
+    const doc = withTraining(loadPreset('hidden-layer'), { duration: { unit: 'steps', steps: 5 } });
+    const weights = async (fastMatMulGrad: boolean) => {
+      const compiled = compileGraph(tf, doc, analyzeGraph(doc));
+      await train(tf, compiled, data, options(doc, { evaluate: false, fastMatMulGrad }));
+      const values = compiled.trainableVariables.map((v) => v.dataSync().slice());
+      compiled.dispose();
+      return values;
+    };
+    const fast = await weights(true);
+    const stock = await weights(false);
+    fast.forEach((w, i) => {
+      let worst = 0;
+      w.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - stock[i]![j]!))));
+      expect(worst).toBeLessThan(1e-5);
+    });
+  });
+
   it('counts epochs as whole passes over the training split', () => {
     expect(totalStepsFor({ unit: 'epochs', epochs: 2 }, 55000, 100)).toBe(1100);
     expect(totalStepsFor({ unit: 'epochs', epochs: 1 }, 55000, 128)).toBe(429);
