@@ -1,0 +1,45 @@
+/** Moving weights in and out of a compiled graph as plain arrays. */
+import type { CompiledGraph } from '../core/compile';
+import type { Tf } from '../core/nodeSpec';
+import type { ModelArtifactsLike } from '../core/exchange/modelArchive';
+
+export type LayerWeights = Map<string, { shape: number[]; data: Float32Array }[]>;
+
+/** Set each listed layer's weights (kernel, bias) from plain arrays. */
+export function applyWeights(tf: Tf, compiled: CompiledGraph, weights: LayerWeights): void {
+  for (const [id, values] of weights) {
+    const layer = compiled.model.getLayer(id);
+    const tensors = values.map((w) => tf.tensor(w.data, w.shape));
+    try {
+      layer.setWeights(tensors);
+    } finally {
+      tf.dispose(tensors);
+    }
+  }
+}
+
+/** The model's topology and weights as `tf.LayersModel.save` produces them. */
+export async function saveArtifacts(compiled: CompiledGraph): Promise<ModelArtifactsLike> {
+  let artifacts: ModelArtifactsLike | undefined;
+  await compiled.model.save({
+    save: async (a) => {
+      const parts =
+        a.weightData === undefined ? [] : Array.isArray(a.weightData) ? a.weightData : [a.weightData];
+      const total = parts.reduce((n, p) => n + p.byteLength, 0);
+      const weightData = new Uint8Array(total);
+      let at = 0;
+      for (const p of parts) {
+        weightData.set(new Uint8Array(p), at);
+        at += p.byteLength;
+      }
+      artifacts = {
+        modelTopology: a.modelTopology,
+        weightSpecs: (a.weightSpecs ?? []).map((s) => ({ name: s.name, shape: s.shape, dtype: s.dtype })),
+        weightData,
+      };
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    },
+  });
+  if (!artifacts) throw new Error('saveArtifacts: the model was not saved.');
+  return artifacts;
+}
