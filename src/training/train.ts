@@ -172,21 +172,25 @@ export async function train(
       const { xs, ys } = makeBatch(tf, data.train, order, cursor, batchSize, inputShape);
       cursor += batchSize;
       let correct: tfjs.Tensor | undefined;
-      const cost = optimizer.minimize(
-        () => {
-          const predictions = forward(xs, true);
-          if (report) {
-            correct = tf.keep(
-              tf.sum(tf.cast(tf.equal(tf.argMax(predictions, -1), tf.argMax(ys, -1)), 'int32')),
-            );
-          }
-          return lossFn(ys, predictions);
-        },
-        true,
-        vars,
-      )!;
-      xs.dispose();
-      ys.dispose();
+      let cost: tfjs.Scalar;
+      try {
+        cost = optimizer.minimize(
+          () => {
+            const predictions = forward(xs, true);
+            if (report) {
+              correct = tf.keep(
+                tf.sum(tf.cast(tf.equal(tf.argMax(predictions, -1), tf.argMax(ys, -1)), 'int32')),
+              );
+            }
+            return lossFn(ys, predictions);
+          },
+          true,
+          vars,
+        )!;
+      } finally {
+        xs.dispose();
+        ys.dispose();
+      }
       const loss = cost.dataSync()[0]!;
       cost.dispose();
       const correctCount = correct ? correct.dataSync()[0]! : 0;
