@@ -61,6 +61,15 @@ export interface WireDrop {
   client: Position;
 }
 
+/** What was right-clicked. */
+export type ContextTarget = { kind: 'root' } | { kind: 'node'; id: string } | { kind: 'edge'; id: string };
+
+export interface ContextRequest {
+  target: ContextTarget;
+  at: Position;
+  client: Position;
+}
+
 export interface EditorCallbacks {
   /** A wire was dropped on an input: accept (the store adds the edge) or say why not. */
   onConnect(from: Endpoint, to: Endpoint): Result<string>;
@@ -72,6 +81,8 @@ export interface EditorCallbacks {
   onRefuse(reason: string): void;
   /** A wire was released on empty canvas. */
   onWireDrop(drop: WireDrop): void;
+  /** The user asked for a context menu (right click). */
+  onContextMenu(request: ContextRequest): void;
 }
 
 export interface EditorHandle {
@@ -211,7 +222,26 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
     return ctx;
   });
 
+  // A right click on a node bubbles to the canvas and is signalled twice; answer the first.
+  const menuEvents = new WeakSet<MouseEvent>();
   area.addPipe((ctx) => {
+    if (ctx.type === 'contextmenu') {
+      const { event, context } = ctx.data;
+      event.preventDefault();
+      if (menuEvents.has(event)) return ctx;
+      menuEvents.add(event);
+      const target: ContextTarget =
+        context === 'root'
+          ? { kind: 'root' }
+          : context instanceof EditorNode
+            ? { kind: 'node', id: context.id }
+            : { kind: 'edge', id: context.id };
+      cb.onContextMenu({
+        target,
+        at: toCanvas(event.clientX, event.clientY),
+        client: { x: event.clientX, y: event.clientY },
+      });
+    }
     if (ctx.type === 'nodepicked' || ctx.type === 'pointerup') reportSelection();
     if (ctx.type === 'nodedragged') {
       const ids = new Set([...selectedIds(), ctx.data.id]);

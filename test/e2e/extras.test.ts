@@ -80,6 +80,19 @@ describe('quick add, duplicate, box select, arrange, help', () => {
     await app.waitForDocument((d) => JSON.stringify(d.nodes) === JSON.stringify(before.nodes));
   });
 
+  it('right-click menus delete a wire and a node', async () => {
+    const { app, page } = s;
+    const point = await pathPoint(page, 'e2');
+    await page.mouse.click(point.x, point.y, { button: 'right' });
+    await app.testId('menu-delete-wire').click();
+    await app.waitForDocument((d) => !d.edges.some((e) => e.id === 'e2'));
+
+    await app.node('softmax').locator('[data-testid="title"]').click({ button: 'right' });
+    await app.testId('context-menu').waitFor();
+    await app.testId('menu-delete').click();
+    await app.node('softmax').waitFor({ state: 'detached' });
+  });
+
   it('opens the shortcut help with ? and closes it with Escape; shortcuts ignore text fields', async () => {
     const { app } = s;
     await app.press('?');
@@ -94,3 +107,16 @@ describe('quick add, duplicate, box select, arrange, help', () => {
     expect(await app.node('dense').count()).toBe(1);
   });
 });
+
+/** A point on a wire's path, on screen, for clicking it. */
+async function pathPoint(
+  page: import('playwright-core').Page,
+  edgeId: string,
+): Promise<{ x: number; y: number }> {
+  return page.evaluate((id) => {
+    const path = document.querySelector<SVGPathElement>(`[data-edge-id="${id}"] .tw-conn-path`)!;
+    const p = path.getPointAtLength(path.getTotalLength() * 0.25);
+    const screen = new DOMPoint(p.x, p.y).matrixTransform(path.getScreenCTM()!);
+    return { x: screen.x, y: screen.y };
+  }, edgeId);
+}

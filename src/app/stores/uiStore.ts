@@ -1,7 +1,7 @@
 /** Transient UI state shared between panels: dialogs and the quick-add popup. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { WireDrop } from '../../editor/createEditor';
+import type { ContextRequest, WireDrop } from '../../editor/createEditor';
 
 export const useUiStore = defineStore('ui', () => {
   const helpOpen = ref(false);
@@ -12,8 +12,10 @@ export const useUiStore = defineStore('ui', () => {
     client: { x: number; y: number };
     at: { x: number; y: number };
   }>();
+  /** Open context menu; `ids` are the nodes its node actions apply to. */
+  const contextMenu = ref<ContextRequest & { ids: string[] }>();
   const diagnosticsOpen = ref(false);
   const autosave = ref<'idle' | 'pending' | 'saved' | 'failed'>('idle');
 
-  return { helpOpen, presetsOpen, quickAdd, diagnosticsOpen, autosave };
+  return { helpOpen, presetsOpen, quickAdd, contextMenu, diagnosticsOpen, autosave };
 });
