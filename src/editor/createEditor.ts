@@ -159,7 +159,7 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
       },
     }),
   );
-  render.addPreset(Presets.minimap.setup({ size: 110 }));
+  render.addPreset(Presets.minimap.setup({ size: 96 }));
   connection.addPreset(ConnectionPresets.classic.setup());
 
   editor.use(area);
@@ -423,7 +423,7 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
     async zoomToFit() {
       await running;
       const nodes = editor.getNodes();
-      if (nodes.length) await AreaExtensions.zoomAt(area, nodes, { scale: 0.85 });
+      if (nodes.length) await AreaExtensions.zoomAt(area, nodes, { scale: 0.92 });
     },
     async arrange() {
       await running;
