@@ -6,7 +6,7 @@ import type { ContextRequest, WireDrop } from '../../editor/createEditor';
 export const useUiStore = defineStore('ui', () => {
   const helpOpen = ref(false);
   const presetsOpen = ref(false);
-  /** Open when a wire was released on empty canvas (or Space/`A` asked for quick add). */
+  /** Open when a wire was released on empty canvas, or "Add node…" was chosen. */
   const quickAdd = ref<{
     drop: WireDrop | undefined;
     client: { x: number; y: number };
