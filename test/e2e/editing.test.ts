@@ -104,4 +104,33 @@ describe('editing', () => {
     await app.press('Control+z');
     await app.waitForDocument((d) => d.nodes.length === 4);
   });
+
+  it('shows why a parameter value is rejected and does not commit it', async () => {
+    const { app } = s;
+    await app.select('dense');
+    const before = await app.document();
+    await app.setNumber('units', '0');
+    await app.testId('param-units-error').waitFor();
+    expect(await app.testId('param-units-error').textContent()).toContain('at least 1');
+    expect(await app.document()).toBe(before);
+    await app.setNumber('units', '64');
+    await app.testId('param-units-error').waitFor({ state: 'detached' });
+    await app.waitForDocument((d) => d.nodes.find((n) => n.id === 'dense')?.params.units === 64);
+    expect(await app.node('dense').getByTestId('param-badge').textContent()).toBe('50k');
+  });
+
+  it('filters the palette by search and adds a node by double-click', async () => {
+    const { app } = s;
+    await app.testId('palette-search').fill('conc');
+    expect(
+      await app
+        .testId('palette')
+        .getByRole('button', { name: /^Add .* node$/ })
+        .count(),
+    ).toBe(1);
+    await app.testId('palette-item-concat').dblclick();
+    await app.waitForDocument((d) => d.nodes.some((n) => n.type === 'concat'));
+    await app.node('concat').waitFor();
+    await app.testId('palette-search').fill('');
+  });
 });
