@@ -10,6 +10,7 @@ import type { Tf } from '../core/nodeSpec';
 import { makeBatch, type MnistData, type MnistSplit } from './mnist';
 import { installFastMatMulGrad } from './matMulGrad';
 import { mulberry32, shuffleInPlace } from './random';
+import { denseFastPath, trainDenseChain } from './fast/trainDense';
 
 export interface TrainProgress {
   /** Steps done so far (1-based: 100 after the 100th step). */
@@ -55,6 +56,12 @@ export interface TrainOptions {
    * maths, several times faster on the wasm backend). See `matMulGrad.ts`.
    */
   fastMatMulGrad?: boolean;
+  /**
+   * Train dense chains (input → [dense → activation]* → loss, SGD or momentum) on our own
+   * WebAssembly SIMD kernels instead of tfjs ops (default true; same maths, same result shape;
+   * other graphs always take the tfjs path). See `fast/trainDense.ts`.
+   */
+  fastPath?: boolean;
 }
 
 export type TrainStatus = 'completed' | 'aborted' | 'failed';
@@ -128,6 +135,10 @@ export async function train(
   if (n === 0) throw new Error('train: the training split is empty.');
   const batchSize = Math.min(options.batchSize, n);
   const totalSteps = totalStepsFor(options.duration, n, batchSize);
+  if ((options.fastPath ?? true) && denseFastPath(compiled).ok) {
+    const accuracy = (split: MnistSplit) => evaluateAccuracy(tf, compiled, split);
+    return trainDenseChain(tf, compiled, data, options, { batchSize, totalSteps, accuracy });
+  }
   const progressEvery = Math.max(1, options.progressEvery ?? 100);
   const validationEvery = options.validationEvery ?? 1000;
   const snapshotEvery = Math.max(1, options.snapshotEvery ?? 10);

@@ -169,7 +169,7 @@ describe('train', () => {
     const doc = withTraining(loadPreset('hidden-layer'), { duration: { unit: 'steps', steps: 5 } });
     const weights = async (fastMatMulGrad: boolean) => {
       const compiled = compileGraph(tf, doc, analyzeGraph(doc));
-      await train(tf, compiled, data, options(doc, { evaluate: false, fastMatMulGrad }));
+      await train(tf, compiled, data, options(doc, { evaluate: false, fastMatMulGrad, fastPath: false }));
       const values = compiled.trainableVariables.map((v) => v.dataSync().slice());
       compiled.dispose();
       return values;

@@ -1,0 +1,660 @@
+/**
+ * WebAssembly SIMD kernels of the dense-chain trainer (`src/training/fast/`), in
+ * AssemblyScript. Compiled by `npm run build:wasm` into `src/training/fast/denseKernels.wasm.ts`
+ * (base64, so Node, Vite and a Web Worker load the same bytes without a fetch).
+ *
+ * Pure kernels over float32 row-major matrices in linear memory: the host lays the buffers
+ * out and passes byte addresses. Sparse operands are CSR/CSC built here from dense matrices,
+ * so products skip exact zeros (most MNIST pixels, ReLU outputs) and give the same sums.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Batch conversion and sparse structure
+
+/** dst[i] = src[i] / 255 (bytes to [0, 1] floats, as `makeBatch` does). */
+export function bytesToUnit(src: usize, dst: usize, count: i32): void {
+  for (let i = 0; i < count; i++) {
+    store<f32>(dst + ((<usize>i) << 2), <f32>load<u8>(src + <usize>i) / <f32>255);
+  }
+}
+
+/** CSR of the non-zeros of a[rows × cols]: rowPtr (rows + 1), col indices, values. Returns nnz. */
+export function toCsr(a: usize, rows: i32, cols: i32, rowPtr: usize, idx: usize, val: usize): i32 {
+  let nnz = 0;
+  for (let i = 0; i < rows; i++) {
+    store<i32>(rowPtr + ((<usize>i) << 2), nnz);
+    const row = a + ((<usize>i * <usize>cols) << 2);
+    for (let k = 0; k < cols; k++) {
+      const v = load<f32>(row + ((<usize>k) << 2));
+      if (v != 0) {
+        store<i32>(idx + ((<usize>nnz) << 2), k);
+        store<f32>(val + ((<usize>nnz) << 2), v);
+        nnz++;
+      }
+    }
+  }
+  store<i32>(rowPtr + ((<usize>rows) << 2), nnz);
+  return nnz;
+}
+
+/** CSC of the non-zeros of a[rows × cols] (row indices ascending within a column). Returns nnz. */
+export function toCsc(a: usize, rows: i32, cols: i32, colPtr: usize, idx: usize, val: usize): i32 {
+  for (let k = 0; k <= cols; k++) store<i32>(colPtr + ((<usize>k) << 2), 0);
+  for (let i = 0; i < rows; i++) {
+    const row = a + ((<usize>i * <usize>cols) << 2);
+    for (let k = 0; k < cols; k++) {
+      if (load<f32>(row + ((<usize>k) << 2)) != 0) {
+        const p = colPtr + ((<usize>(k + 1)) << 2);
+        store<i32>(p, load<i32>(p) + 1);
+      }
+    }
+  }
+  for (let k = 0; k < cols; k++) {
+    const p = colPtr + ((<usize>(k + 1)) << 2);
+    store<i32>(p, load<i32>(p) + load<i32>(p - 4));
+  }
+  // Fill, using colPtr[k] as a cursor, then shift the pointers back.
+  for (let i = 0; i < rows; i++) {
+    const row = a + ((<usize>i * <usize>cols) << 2);
+    for (let k = 0; k < cols; k++) {
+      const v = load<f32>(row + ((<usize>k) << 2));
+      if (v != 0) {
+        const c = colPtr + ((<usize>k) << 2);
+        const at = load<i32>(c);
+        store<i32>(idx + ((<usize>at) << 2), i);
+        store<f32>(val + ((<usize>at) << 2), v);
+        store<i32>(c, at + 1);
+      }
+    }
+  }
+  for (let k = cols; k > 0; k--) {
+    store<i32>(colPtr + ((<usize>k) << 2), load<i32>(colPtr + ((<usize>(k - 1)) << 2)));
+  }
+  store<i32>(colPtr, 0);
+  return load<i32>(colPtr + ((<usize>cols) << 2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Products
+
+/**
+ * out[rows × n] = A·W (+ bias when `bias` ≠ 0), A given as CSR over its columns (= W's rows),
+ * W[k × n] row-major. Blocks of 32 output columns keep 8 SIMD accumulators in registers; the
+ * block loop is outermost so that the block's slice of W stays in cache for every row.
+ */
+export function spmm(
+  rowPtr: usize,
+  idx: usize,
+  val: usize,
+  rows: i32,
+  w: usize,
+  n: i32,
+  bias: usize,
+  out: usize,
+): void {
+  const stride = (<usize>n) << 2;
+  let j = 0;
+  for (; j + 32 <= n; j += 32) {
+    const wj = w + ((<usize>j) << 2);
+    for (let i = 0; i < rows; i++) {
+      const p0 = load<i32>(rowPtr + ((<usize>i) << 2));
+      const p1 = load<i32>(rowPtr + ((<usize>(i + 1)) << 2));
+      let a0 = f32x4.splat(0);
+      let a1 = a0,
+        a2 = a0,
+        a3 = a0,
+        a4 = a0,
+        a5 = a0,
+        a6 = a0,
+        a7 = a0;
+      for (let p = p0; p < p1; p++) {
+        const s = f32x4.splat(load<f32>(val + ((<usize>p) << 2)));
+        const wr = wj + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride;
+        a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wr)));
+        a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wr, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wr, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(s, v128.load(wr, 48)));
+        a4 = f32x4.add(a4, f32x4.mul(s, v128.load(wr, 64)));
+        a5 = f32x4.add(a5, f32x4.mul(s, v128.load(wr, 80)));
+        a6 = f32x4.add(a6, f32x4.mul(s, v128.load(wr, 96)));
+        a7 = f32x4.add(a7, f32x4.mul(s, v128.load(wr, 112)));
+      }
+      const o = out + <usize>i * stride + ((<usize>j) << 2);
+      if (bias) {
+        const b = bias + ((<usize>j) << 2);
+        a0 = f32x4.add(a0, v128.load(b));
+        a1 = f32x4.add(a1, v128.load(b, 16));
+        a2 = f32x4.add(a2, v128.load(b, 32));
+        a3 = f32x4.add(a3, v128.load(b, 48));
+        a4 = f32x4.add(a4, v128.load(b, 64));
+        a5 = f32x4.add(a5, v128.load(b, 80));
+        a6 = f32x4.add(a6, v128.load(b, 96));
+        a7 = f32x4.add(a7, v128.load(b, 112));
+      }
+      v128.store(o, a0);
+      v128.store(o, a1, 16);
+      v128.store(o, a2, 32);
+      v128.store(o, a3, 48);
+      v128.store(o, a4, 64);
+      v128.store(o, a5, 80);
+      v128.store(o, a6, 96);
+      v128.store(o, a7, 112);
+    }
+  }
+  for (let i = 0; i < rows; i++) {
+    const p0 = load<i32>(rowPtr + ((<usize>i) << 2));
+    const p1 = load<i32>(rowPtr + ((<usize>(i + 1)) << 2));
+    const orow = out + <usize>i * stride;
+    let jj = j;
+    for (; jj + 4 <= n; jj += 4) {
+      let a = f32x4.splat(0);
+      const wj = w + ((<usize>jj) << 2);
+      for (let p = p0; p < p1; p++) {
+        const s = f32x4.splat(load<f32>(val + ((<usize>p) << 2)));
+        a = f32x4.add(a, f32x4.mul(s, v128.load(wj + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride)));
+      }
+      if (bias) a = f32x4.add(a, v128.load(bias + ((<usize>jj) << 2)));
+      v128.store(orow + ((<usize>jj) << 2), a);
+    }
+    for (; jj < n; jj++) {
+      let a: f32 = 0;
+      const wj = w + ((<usize>jj) << 2);
+      for (let p = p0; p < p1; p++) {
+        a +=
+          load<f32>(val + ((<usize>p) << 2)) *
+          load<f32>(wj + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride);
+      }
+      if (bias) a += load<f32>(bias + ((<usize>jj) << 2));
+      store<f32>(orow + ((<usize>jj) << 2), a);
+    }
+  }
+}
+
+/**
+ * out[rows × n] = A·W (+ bias) for a dense A[rows × k] and W given transposed, wt[n × k]: dot
+ * products along k, for layers with few units (the output layer), where `spmm` would run on
+ * its scalar tail.
+ */
+export function denseDotT(a: usize, rows: i32, k: i32, wt: usize, n: i32, bias: usize, out: usize): void {
+  const rowBytes = (<usize>k) << 2;
+  for (let i = 0; i < rows; i++) {
+    const ar = a + <usize>i * rowBytes;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const w0 = wt + <usize>j * rowBytes;
+      const w1 = w0 + rowBytes,
+        w2 = w1 + rowBytes,
+        w3 = w2 + rowBytes;
+      let s0 = f32x4.splat(0);
+      let s1 = s0,
+        s2 = s0,
+        s3 = s0;
+      let kk = 0;
+      for (; kk + 4 <= k; kk += 4) {
+        const o = (<usize>kk) << 2;
+        const av = v128.load(ar + o);
+        s0 = f32x4.add(s0, f32x4.mul(av, v128.load(w0 + o)));
+        s1 = f32x4.add(s1, f32x4.mul(av, v128.load(w1 + o)));
+        s2 = f32x4.add(s2, f32x4.mul(av, v128.load(w2 + o)));
+        s3 = f32x4.add(s3, f32x4.mul(av, v128.load(w3 + o)));
+      }
+      let t0 =
+        f32x4.extract_lane(s0, 0) +
+        f32x4.extract_lane(s0, 1) +
+        f32x4.extract_lane(s0, 2) +
+        f32x4.extract_lane(s0, 3);
+      let t1 =
+        f32x4.extract_lane(s1, 0) +
+        f32x4.extract_lane(s1, 1) +
+        f32x4.extract_lane(s1, 2) +
+        f32x4.extract_lane(s1, 3);
+      let t2 =
+        f32x4.extract_lane(s2, 0) +
+        f32x4.extract_lane(s2, 1) +
+        f32x4.extract_lane(s2, 2) +
+        f32x4.extract_lane(s2, 3);
+      let t3 =
+        f32x4.extract_lane(s3, 0) +
+        f32x4.extract_lane(s3, 1) +
+        f32x4.extract_lane(s3, 2) +
+        f32x4.extract_lane(s3, 3);
+      for (; kk < k; kk++) {
+        const o = (<usize>kk) << 2;
+        const av = load<f32>(ar + o);
+        t0 += av * load<f32>(w0 + o);
+        t1 += av * load<f32>(w1 + o);
+        t2 += av * load<f32>(w2 + o);
+        t3 += av * load<f32>(w3 + o);
+      }
+      if (bias) {
+        t0 += load<f32>(bias + ((<usize>j) << 2));
+        t1 += load<f32>(bias + ((<usize>(j + 1)) << 2));
+        t2 += load<f32>(bias + ((<usize>(j + 2)) << 2));
+        t3 += load<f32>(bias + ((<usize>(j + 3)) << 2));
+      }
+      const o = out + ((<usize>i * <usize>n + <usize>j) << 2);
+      store<f32>(o, t0);
+      store<f32>(o, t1, 4);
+      store<f32>(o, t2, 8);
+      store<f32>(o, t3, 12);
+    }
+    for (; j < n; j++) {
+      const w0 = wt + <usize>j * rowBytes;
+      let s0 = f32x4.splat(0);
+      let kk = 0;
+      for (; kk + 4 <= k; kk += 4) {
+        const o = (<usize>kk) << 2;
+        s0 = f32x4.add(s0, f32x4.mul(v128.load(ar + o), v128.load(w0 + o)));
+      }
+      let t0 =
+        f32x4.extract_lane(s0, 0) +
+        f32x4.extract_lane(s0, 1) +
+        f32x4.extract_lane(s0, 2) +
+        f32x4.extract_lane(s0, 3);
+      for (; kk < k; kk++) t0 += load<f32>(ar + ((<usize>kk) << 2)) * load<f32>(w0 + ((<usize>kk) << 2));
+      if (bias) t0 += load<f32>(bias + ((<usize>j) << 2));
+      store<f32>(out + ((<usize>i * <usize>n + <usize>j) << 2), t0);
+    }
+  }
+}
+
+/**
+ * The weight gradient Aᵀ·dz[rows × n] for A given as CSC (k columns). With `dw` = 0 it is
+ * applied at once as plain gradient descent, w ← c·g + w (c = −learning rate, tfjs's SGD
+ * formula), so the gradient never goes to memory; otherwise dw[k × n] = g. The column-block
+ * loop is outermost so that the block's slice of dz stays in the first-level cache.
+ */
+export function spmmTGrad(
+  colPtr: usize,
+  idx: usize,
+  val: usize,
+  k: i32,
+  dz: usize,
+  n: i32,
+  w: usize,
+  c: f32,
+  dw: usize,
+): void {
+  const stride = (<usize>n) << 2;
+  const cv = f32x4.splat(c);
+  const target = dw ? dw : w;
+  let j = 0;
+  for (; j + 32 <= n; j += 32) {
+    const dj = dz + ((<usize>j) << 2);
+    for (let kk = 0; kk < k; kk++) {
+      const p0 = load<i32>(colPtr + ((<usize>kk) << 2));
+      const p1 = load<i32>(colPtr + ((<usize>(kk + 1)) << 2));
+      let a0 = f32x4.splat(0);
+      let a1 = a0,
+        a2 = a0,
+        a3 = a0,
+        a4 = a0,
+        a5 = a0,
+        a6 = a0,
+        a7 = a0;
+      for (let p = p0; p < p1; p++) {
+        const s = f32x4.splat(load<f32>(val + ((<usize>p) << 2)));
+        const r = dj + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride;
+        a0 = f32x4.add(a0, f32x4.mul(s, v128.load(r)));
+        a1 = f32x4.add(a1, f32x4.mul(s, v128.load(r, 16)));
+        a2 = f32x4.add(a2, f32x4.mul(s, v128.load(r, 32)));
+        a3 = f32x4.add(a3, f32x4.mul(s, v128.load(r, 48)));
+        a4 = f32x4.add(a4, f32x4.mul(s, v128.load(r, 64)));
+        a5 = f32x4.add(a5, f32x4.mul(s, v128.load(r, 80)));
+        a6 = f32x4.add(a6, f32x4.mul(s, v128.load(r, 96)));
+        a7 = f32x4.add(a7, f32x4.mul(s, v128.load(r, 112)));
+      }
+      const o = target + <usize>kk * stride + ((<usize>j) << 2);
+      if (!dw) {
+        a0 = f32x4.add(f32x4.mul(cv, a0), v128.load(o));
+        a1 = f32x4.add(f32x4.mul(cv, a1), v128.load(o, 16));
+        a2 = f32x4.add(f32x4.mul(cv, a2), v128.load(o, 32));
+        a3 = f32x4.add(f32x4.mul(cv, a3), v128.load(o, 48));
+        a4 = f32x4.add(f32x4.mul(cv, a4), v128.load(o, 64));
+        a5 = f32x4.add(f32x4.mul(cv, a5), v128.load(o, 80));
+        a6 = f32x4.add(f32x4.mul(cv, a6), v128.load(o, 96));
+        a7 = f32x4.add(f32x4.mul(cv, a7), v128.load(o, 112));
+      }
+      v128.store(o, a0);
+      v128.store(o, a1, 16);
+      v128.store(o, a2, 32);
+      v128.store(o, a3, 48);
+      v128.store(o, a4, 64);
+      v128.store(o, a5, 80);
+      v128.store(o, a6, 96);
+      v128.store(o, a7, 112);
+    }
+  }
+  for (let kk = 0; kk < k; kk++) {
+    const p0 = load<i32>(colPtr + ((<usize>kk) << 2));
+    const p1 = load<i32>(colPtr + ((<usize>(kk + 1)) << 2));
+    let jj = j;
+    for (; jj + 4 <= n; jj += 4) {
+      let a = f32x4.splat(0);
+      const dj = dz + ((<usize>jj) << 2);
+      for (let p = p0; p < p1; p++) {
+        const s = f32x4.splat(load<f32>(val + ((<usize>p) << 2)));
+        a = f32x4.add(a, f32x4.mul(s, v128.load(dj + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride)));
+      }
+      const o = target + <usize>kk * stride + ((<usize>jj) << 2);
+      if (!dw) a = f32x4.add(f32x4.mul(cv, a), v128.load(o));
+      v128.store(o, a);
+    }
+    for (; jj < n; jj++) {
+      let a: f32 = 0;
+      const dj = dz + ((<usize>jj) << 2);
+      for (let p = p0; p < p1; p++) {
+        a +=
+          load<f32>(val + ((<usize>p) << 2)) *
+          load<f32>(dj + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride);
+      }
+      const o = target + <usize>kk * stride + ((<usize>jj) << 2);
+      if (!dw) a = c * a + load<f32>(o);
+      store<f32>(o, a);
+    }
+  }
+}
+
+/**
+ * From a transposed weight gradient gt[n × k]: dw[k × n] = gtᵀ, or with `dw` = 0 the update
+ * w ← c·gtᵀ + w (layers with few units compute their gradient transposed, as dzᵀ·A).
+ */
+export function applyTransposed(w: usize, gt: usize, k: i32, n: i32, c: f32, dw: usize): void {
+  for (let kk = 0; kk < k; kk++) {
+    for (let j = 0; j < n; j++) {
+      const g = load<f32>(gt + ((<usize>j * <usize>k + <usize>kk) << 2));
+      const o = (<usize>kk * <usize>n + <usize>j) << 2;
+      if (dw) store<f32>(dw + o, g);
+      else store<f32>(w + o, c * g + load<f32>(w + o));
+    }
+  }
+}
+
+/** CSC (colPtr, row indices, values) of a matrix given as CSR, in one pass over its non-zeros. */
+export function cscFromCsr(
+  rowPtr: usize,
+  idx: usize,
+  val: usize,
+  rows: i32,
+  cols: i32,
+  colPtr: usize,
+  cIdx: usize,
+  cVal: usize,
+): void {
+  for (let k = 0; k <= cols; k++) store<i32>(colPtr + ((<usize>k) << 2), 0);
+  const nnz = load<i32>(rowPtr + ((<usize>rows) << 2));
+  for (let p = 0; p < nnz; p++) {
+    const c = colPtr + ((<usize>(load<i32>(idx + ((<usize>p) << 2)) + 1)) << 2);
+    store<i32>(c, load<i32>(c) + 1);
+  }
+  for (let k = 0; k < cols; k++) {
+    const c = colPtr + ((<usize>(k + 1)) << 2);
+    store<i32>(c, load<i32>(c) + load<i32>(c - 4));
+  }
+  for (let i = 0; i < rows; i++) {
+    const p1 = load<i32>(rowPtr + ((<usize>(i + 1)) << 2));
+    for (let p = load<i32>(rowPtr + ((<usize>i) << 2)); p < p1; p++) {
+      const c = colPtr + ((<usize>load<i32>(idx + ((<usize>p) << 2))) << 2);
+      const at = load<i32>(c);
+      store<i32>(cIdx + ((<usize>at) << 2), i);
+      store<f32>(cVal + ((<usize>at) << 2), load<f32>(val + ((<usize>p) << 2)));
+      store<i32>(c, at + 1);
+    }
+  }
+  for (let k = cols; k > 0; k--) {
+    store<i32>(colPtr + ((<usize>k) << 2), load<i32>(colPtr + ((<usize>(k - 1)) << 2)));
+  }
+  store<i32>(colPtr, 0);
+}
+
+/** Column sums of dz[rows × n] (the bias gradient): into db, or applied as b ← c·g + b when db = 0. */
+export function colSum(dz: usize, rows: i32, n: i32, b: usize, c: f32, db: usize): void {
+  const stride = (<usize>n) << 2;
+  const cv = f32x4.splat(c);
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    let a = f32x4.splat(0);
+    for (let i = 0; i < rows; i++) a = f32x4.add(a, v128.load(dz + <usize>i * stride + ((<usize>j) << 2)));
+    if (db) v128.store(db + ((<usize>j) << 2), a);
+    else v128.store(b + ((<usize>j) << 2), f32x4.add(f32x4.mul(cv, a), v128.load(b + ((<usize>j) << 2))));
+  }
+  for (; j < n; j++) {
+    let a: f32 = 0;
+    for (let i = 0; i < rows; i++) a += load<f32>(dz + <usize>i * stride + ((<usize>j) << 2));
+    if (db) store<f32>(db + ((<usize>j) << 2), a);
+    else store<f32>(b + ((<usize>j) << 2), c * a + load<f32>(b + ((<usize>j) << 2)));
+  }
+}
+
+/** dst[cols × rows] = src[rows × cols]ᵀ. */
+export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let i = 0; i < rows; i++) {
+    for (let k = 0; k < cols; k++) {
+      store<f32>(
+        dst + ((<usize>k * <usize>rows + <usize>i) << 2),
+        load<f32>(src + ((<usize>i * <usize>cols + <usize>k) << 2)),
+      );
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Optimizer updates (gradient g given), tfjs's formulas
+
+/** w ← c·g + w over len values (plain gradient descent, c = −learning rate). */
+export function sgdUpdate(w: usize, g: usize, len: i32, c: f32): void {
+  const cv = f32x4.splat(c);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = (<usize>i) << 2;
+    v128.store(w + o, f32x4.add(f32x4.mul(cv, v128.load(g + o)), v128.load(w + o)));
+  }
+  for (; i < len; i++) {
+    const o = (<usize>i) << 2;
+    store<f32>(w + o, c * load<f32>(g + o) + load<f32>(w + o));
+  }
+}
+
+/**
+ * tfjs momentum: acc ← acc·m + g; w ← c·acc + w, or with Nesterov w ← c·(g + acc·m) + w.
+ */
+export function momentumUpdate(
+  w: usize,
+  acc: usize,
+  g: usize,
+  len: i32,
+  m: f32,
+  c: f32,
+  nesterov: i32,
+): void {
+  for (let i = 0; i < len; i++) {
+    const o = (<usize>i) << 2;
+    const gi = load<f32>(g + o);
+    const a = load<f32>(acc + o) * m + gi;
+    store<f32>(acc + o, a);
+    store<f32>(w + o, (nesterov ? c * (gi + a * m) : c * a) + load<f32>(w + o));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Activations (in place) and their gradients
+
+// exp(x) for 4 lanes: Cephes' expf polynomial after reduction by ln 2 (about 1 ulp).
+function exp4(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.1219444e-4)));
+  let p = f32x4.splat(1.98756915e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+/** Scalar exp through the same polynomial (tails of the SIMD loops). */
+function exp1(x: f32): f32 {
+  return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
+}
+
+/** y = 1 / (1 + e^(−x)). */
+export function sigmoid(a: usize, len: i32): void {
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = a + ((<usize>i) << 2);
+    v128.store(o, f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(v128.load(o))))));
+  }
+  for (; i < len; i++) {
+    const o = a + ((<usize>i) << 2);
+    store<f32>(o, <f32>1 / (<f32>1 + exp1(-load<f32>(o))));
+  }
+}
+
+/** y = max(0, x). */
+export function relu(a: usize, len: i32): void {
+  let i = 0;
+  const zero = f32x4.splat(0);
+  for (; i + 4 <= len; i += 4) {
+    const o = a + ((<usize>i) << 2);
+    v128.store(o, f32x4.max(v128.load(o), zero));
+  }
+  for (; i < len; i++) {
+    const o = a + ((<usize>i) << 2);
+    const v = load<f32>(o);
+    store<f32>(o, v > 0 ? v : 0);
+  }
+}
+
+/** y = tanh(x) = sign(x)·(1 − 2 / (e^(2|x|) + 1)). */
+export function tanh(a: usize, len: i32): void {
+  for (let i = 0; i < len; i++) {
+    const o = a + ((<usize>i) << 2);
+    const x = load<f32>(o);
+    const t = <f32>1 - <f32>2 / (exp1(<f32>2 * Mathf.abs(x)) + <f32>1);
+    store<f32>(o, x < 0 ? -t : t);
+  }
+}
+
+/** Softmax over each row of a[rows × n]: e^(x − max) / Σ e^(x − max). */
+export function softmax(a: usize, rows: i32, n: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const row = a + ((<usize>i * <usize>n) << 2);
+    let m = load<f32>(row);
+    for (let j = 1; j < n; j++) m = Mathf.max(m, load<f32>(row + ((<usize>j) << 2)));
+    let s: f32 = 0;
+    for (let j = 0; j < n; j++) {
+      const e = Mathf.exp(load<f32>(row + ((<usize>j) << 2)) - m);
+      store<f32>(row + ((<usize>j) << 2), e);
+      s += e;
+    }
+    for (let j = 0; j < n; j++) store<f32>(row + ((<usize>j) << 2), load<f32>(row + ((<usize>j) << 2)) / s);
+  }
+}
+
+/** g ← g·(y·(1 − y)): through a sigmoid whose output is y. */
+export function sigmoidBackward(g: usize, y: usize, len: i32): void {
+  const one = f32x4.splat(1);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = (<usize>i) << 2;
+    const yv = v128.load(y + o);
+    v128.store(g + o, f32x4.mul(v128.load(g + o), f32x4.mul(yv, f32x4.sub(one, yv))));
+  }
+  for (; i < len; i++) {
+    const o = (<usize>i) << 2;
+    const yv = load<f32>(y + o);
+    store<f32>(g + o, load<f32>(g + o) * (yv * (<f32>1 - yv)));
+  }
+}
+
+/** g ← g·step(y): through a ReLU (its output is > 0 exactly where its input is). */
+export function reluBackward(g: usize, y: usize, len: i32): void {
+  for (let i = 0; i < len; i++) {
+    const o = (<usize>i) << 2;
+    store<f32>(g + o, load<f32>(y + o) > 0 ? load<f32>(g + o) : 0);
+  }
+}
+
+/** g ← (1 − y²)·g: through a tanh whose output is y. */
+export function tanhBackward(g: usize, y: usize, len: i32): void {
+  for (let i = 0; i < len; i++) {
+    const o = (<usize>i) << 2;
+    const yv = load<f32>(y + o);
+    store<f32>(g + o, (<f32>1 - yv * yv) * load<f32>(g + o));
+  }
+}
+
+/** g ← g·y − (Σ_row g·y)·y: through a row softmax whose output is y (tfjs's formula). */
+export function softmaxBackward(g: usize, y: usize, rows: i32, n: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const off = (<usize>i * <usize>n) << 2;
+    let s: f32 = 0;
+    for (let j = 0; j < n; j++) {
+      const o = off + ((<usize>j) << 2);
+      const gy = load<f32>(g + o) * load<f32>(y + o);
+      store<f32>(g + o, gy);
+      s += gy;
+    }
+    for (let j = 0; j < n; j++) {
+      const o = off + ((<usize>j) << 2);
+      store<f32>(g + o, load<f32>(g + o) - s * load<f32>(y + o));
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Losses: value and gradient with respect to the predictions
+
+/**
+ * Cross-entropy −Σ y·log(clip(p, eps, 1)) times `scale` (1 for a summed loss, 1/batch for a
+ * mean); writes dp = scale·(−y / p) where eps ≤ p ≤ 1 and 0 elsewhere (the clip's gradient).
+ */
+export function crossEntropy(p: usize, y: usize, len: i32, eps: f32, scale: f32, dp: usize): f64 {
+  let total: f64 = 0;
+  for (let i = 0; i < len; i++) {
+    const o = (<usize>i) << 2;
+    const pv = load<f32>(p + o);
+    const yv = load<f32>(y + o);
+    const clipped = Mathf.min(Mathf.max(pv, eps), 1);
+    if (yv != 0) total += <f64>(yv * Mathf.log(clipped));
+    store<f32>(dp + o, pv >= eps && pv <= 1 ? (-scale * yv) / clipped : 0);
+  }
+  return -total * <f64>scale;
+}
+
+/** Squared error Σ (y − p)² / classes times `scale`; dp = (scale / classes)·2(p − y). */
+export function squaredError(p: usize, y: usize, len: i32, classes: i32, scale: f32, dp: usize): f64 {
+  let total: f64 = 0;
+  const d = scale / <f32>classes;
+  for (let i = 0; i < len; i++) {
+    const o = (<usize>i) << 2;
+    const diff = load<f32>(y + o) - load<f32>(p + o);
+    total += <f64>(diff * diff);
+    store<f32>(dp + o, d * (<f32>2 * -diff));
+  }
+  return (total / <f64>classes) * <f64>scale;
+}
+
+/** Rows of p[rows × n] whose first largest value is at labels[i] (i32). */
+export function countCorrect(p: usize, labels: usize, rows: i32, n: i32): i32 {
+  let correct = 0;
+  for (let i = 0; i < rows; i++) {
+    const row = p + ((<usize>i * <usize>n) << 2);
+    let best = 0;
+    let m = load<f32>(row);
+    for (let j = 1; j < n; j++) {
+      const v = load<f32>(row + ((<usize>j) << 2));
+      if (v > m) {
+        m = v;
+        best = j;
+      }
+    }
+    if (best == load<i32>(labels + ((<usize>i) << 2))) correct++;
+  }
+  return correct;
+}

@@ -1,0 +1,30 @@
+/**
+ * `npm run build:wasm`: compile the AssemblyScript kernels (`assembly/denseKernels.ts`) and
+ * write them as base64 into `src/training/fast/denseKernels.wasm.ts`, so that Node, Vite and a
+ * Web Worker load the same bytes with no fetch. `--check` only compares (exit 1 on a mismatch).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { compileDenseKernels, renderKernelModule } from './wasmBuild';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const target = `${root}src/training/fast/denseKernels.wasm.ts`;
+
+async function main(): Promise<void> {
+  const text = renderKernelModule(await compileDenseKernels());
+  if (process.argv.includes('--check')) {
+    const current = await readFile(target, 'utf8').catch(() => '');
+    if (current !== text) {
+      process.stderr.write(`${target} is stale: run npm run build:wasm\n`);
+      process.exitCode = 1;
+    }
+    return;
+  }
+  await writeFile(target, text);
+  process.stdout.write(`wrote ${target}\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`build:wasm failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,106 @@
+/**
+ * Recognising the graphs the dense-chain trainer can run: input → [dense → activation?]* →
+ * loss, with plain gradient descent or momentum. Read from the compiled tfjs model, so it sees
+ * exactly what `compileGraph` built (layer order, weights, the optimizer's settings).
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { CompiledGraph } from '../../core/compile';
+import type { LossParams } from '../../core/nodes/loss';
+
+export type ChainActivation = 'linear' | 'sigmoid' | 'relu' | 'tanh' | 'softmax';
+const ACTIVATIONS: readonly ChainActivation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'];
+
+export interface ChainLayer {
+  /** Fan-in and units: the kernel is `[inputs, units]`, row-major as tfjs stores it. */
+  inputs: number;
+  units: number;
+  activation: ChainActivation;
+  kernel: tfjs.Variable;
+  bias?: tfjs.Variable;
+}
+
+export type ChainOptimizer =
+  | { type: 'sgd'; learningRate: number }
+  | { type: 'momentum'; learningRate: number; momentum: number; nesterov: boolean };
+
+export interface DenseChain {
+  /** Values per example (784 for MNIST, whatever the input layout). */
+  inputSize: number;
+  layers: ChainLayer[];
+  loss: LossParams;
+  optimizer: ChainOptimizer;
+}
+
+export type ChainCheck = { ok: true; chain: DenseChain } | { ok: false; reason: string };
+
+/** Reads the optimizer's kind and settings (tfjs serialises them in `getConfig`). */
+function chainOptimizer(optimizer: tfjs.Optimizer): ChainOptimizer | string {
+  const name = optimizer.getClassName();
+  const config = optimizer.getConfig() as Record<string, unknown>;
+  const learningRate = Number(config.learningRate);
+  if (name === 'SGD') return { type: 'sgd', learningRate };
+  if (name === 'Momentum') {
+    return {
+      type: 'momentum',
+      learningRate,
+      momentum: Number(config.momentum),
+      nesterov: Boolean(config.useNesterov),
+    };
+  }
+  return `the ${name} optimizer is not supported by the dense-chain trainer`;
+}
+
+/** Whether `compiled` is a dense chain the fast trainer can run, and its description if so. */
+export function describeDenseChain(compiled: CompiledGraph): ChainCheck {
+  const fail = (reason: string): ChainCheck => ({ ok: false, reason });
+  const { model } = compiled;
+  const optimizer = chainOptimizer(compiled.optimizer);
+  if (typeof optimizer === 'string') return fail(optimizer);
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return fail('not a single-input chain');
+
+  const layers: ChainLayer[] = [];
+  let previous: tfjs.layers.Layer | undefined;
+  for (const layer of model.layers) {
+    if (previous) {
+      const inbound = layer.inboundNodes;
+      if (inbound.length !== 1 || inbound[0]!.inboundLayers.length !== 1) return fail('not a chain');
+      if (inbound[0]!.inboundLayers[0] !== previous) return fail('not a chain');
+    }
+    previous = layer;
+    const kind = layer.getClassName();
+    const config = layer.getConfig() as Record<string, unknown>;
+    if (kind === 'InputLayer' || kind === 'Flatten') continue;
+    if (kind === 'Dense') {
+      if (config.activation !== 'linear') return fail('a dense layer with a built-in activation');
+      const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tfjs.Variable);
+      if (!kernel || kernel.rank !== 2 || kernel.dtype !== 'float32') return fail('an unexpected kernel');
+      layers.push({
+        inputs: kernel.shape[0]!,
+        units: kernel.shape[1]!,
+        activation: 'linear',
+        kernel,
+        ...(bias && { bias }),
+      });
+      continue;
+    }
+    if (kind === 'Activation') {
+      const activation = config.activation as ChainActivation;
+      const last = layers[layers.length - 1];
+      if (!ACTIVATIONS.includes(activation)) return fail(`the ${String(activation)} activation`);
+      if (!last || last.activation !== 'linear') return fail('an activation not right after a dense layer');
+      last.activation = activation;
+      continue;
+    }
+    return fail(`a ${kind} layer`);
+  }
+  if (layers.length === 0) return fail('no dense layer');
+  if (previous !== model.outputLayers[0]) return fail('not a chain');
+  const weights = layers.reduce((count, l) => count + (l.bias ? 2 : 1), 0);
+  if (weights !== compiled.trainableVariables.length) return fail('weights outside the dense layers');
+  const inputSize = compiled.inputShape.reduce((a, b) => a * b, 1);
+  if (layers[0]!.inputs !== inputSize) return fail('the first dense layer does not see the whole input');
+  for (let i = 1; i < layers.length; i++) {
+    if (layers[i]!.inputs !== layers[i - 1]!.units) return fail('layer sizes do not chain');
+  }
+  return { ok: true, chain: { inputSize, layers, loss: compiled.loss, optimizer } };
+}

@@ -1,0 +1,358 @@
+/**
+ * A training step for dense chains on our own WebAssembly SIMD kernels: forward, the loss and
+ * its gradient, backward and the optimizer update, with every buffer in the module's memory.
+ * The maths are tfjs's (same formulas, same order of the update terms); the products skip
+ * exact zeros of their sparse operand (most MNIST pixels), which leaves every sum unchanged.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { LOG_EPSILON } from '../../core/compile';
+import type { Tf } from '../../core/nodeSpec';
+import { IMAGE_SIZE, NUM_CLASSES, type MnistSplit } from '../mnist';
+import type { ChainActivation, DenseChain } from './denseChain';
+import { instantiateDenseKernels, type DenseKernels } from './kernels';
+
+interface LayerBuffers {
+  k: number;
+  n: number;
+  activation: ChainActivation;
+  /** Kernel, bias (0 without bias), their gradients, momentum accumulators (0 without). */
+  w: number;
+  b: number;
+  dw: number;
+  db: number;
+  accW: number;
+  accB: number;
+  /** Output after the activation [batch × n], and the gradient flowing into it. */
+  h: number;
+  g: number;
+  /**
+   * Layers with few units (< 32, e.g. the output layer) run transposed: `wt` holds Wᵀ [n × k]
+   * (0 for wide layers), the forward pass is dot products and the weight gradient is dzᵀ·A.
+   */
+  wt: number;
+}
+
+/** Below this many units a layer runs transposed (see `LayerBuffers.wt`). */
+const NARROW = 32;
+
+export interface StepResult {
+  /** The loss of the batch as the Loss node defines it (summed or mean). */
+  loss: number;
+  /** Examples whose largest prediction is their label. */
+  correct: number;
+}
+
+const PAGE = 65536;
+
+/** Bump allocation of 64-byte aligned blocks from a base address. */
+class Layout {
+  constructor(public end: number) {}
+  take(bytes: number): number {
+    const at = this.end;
+    this.end = Math.ceil((at + bytes) / 64) * 64;
+    return at;
+  }
+}
+
+/**
+ * One trainer per training run: its own kernel instance and memory. Call `loadWeights` to start
+ * from the tfjs variables and `storeWeights` to put the trained weights back.
+ */
+export class DenseChainTrainer {
+  private readonly layers: LayerBuffers[];
+  private readonly f32: Float32Array;
+  private readonly i32: Int32Array;
+  private readonly u8: Uint8Array;
+  /** Parameters (all kernels and biases) are one block, so a snapshot is one copy. */
+  private readonly params: { at: number; floats: number };
+  private readonly snapshots: [Float32Array, Float32Array];
+  private readonly scale: number;
+
+  private constructor(
+    private readonly kernels: DenseKernels,
+    readonly chain: DenseChain,
+    readonly batchSize: number,
+    private readonly buf: {
+      bytes: number;
+      labels: number;
+      x: number;
+      y: number;
+      rowPtr: number;
+      rowIdx: number;
+      rowVal: number;
+      colPtr: number;
+      colIdx: number;
+      colVal: number;
+      /** CSC of the input batch (the first layer's weight gradient). */
+      xColPtr: number;
+      xColIdx: number;
+      xColVal: number;
+      /** Scratch: Wᵀ of a wide layer; dzᵀ and the transposed weight gradient of a narrow one. */
+      wt: number;
+      gt: number;
+      dwt: number;
+    },
+    layers: LayerBuffers[],
+    params: { at: number; floats: number },
+  ) {
+    this.layers = layers;
+    this.params = params;
+    const memory = kernels.memory.buffer;
+    this.f32 = new Float32Array(memory);
+    this.i32 = new Int32Array(memory);
+    this.u8 = new Uint8Array(memory);
+    this.snapshots = [new Float32Array(params.floats), new Float32Array(params.floats)];
+    this.scale = chain.loss.reduction === 'sum' ? 1 : Math.fround(1 / batchSize);
+  }
+
+  /** Lay out the buffers for `chain` at batch size `batchSize` in a fresh kernel instance. */
+  static async create(chain: DenseChain, batchSize: number): Promise<DenseChainTrainer> {
+    const kernels = await instantiateDenseKernels();
+    const B = batchSize;
+    const L = new Layout(PAGE); // the first page stays the module's own
+    const momentum = chain.optimizer.type === 'momentum';
+    const params = { at: 0, floats: 0 };
+    const sizes = chain.layers.map((l) => ({ k: l.inputs, n: l.units, bias: Boolean(l.bias) }));
+    // Parameters first, contiguously (no padding between them: snapshots copy one range).
+    params.at = L.take(0);
+    const w = sizes.map((s) => {
+      const at = params.at + params.floats * 4;
+      params.floats += s.k * s.n;
+      return at;
+    });
+    const b = sizes.map((s) => {
+      if (!s.bias) return 0;
+      const at = params.at + params.floats * 4;
+      params.floats += s.n;
+      return at;
+    });
+    L.take(params.floats * 4);
+    const nOut = sizes[sizes.length - 1]!.n;
+    const widest = Math.max(chain.inputSize, ...sizes.map((s) => s.n));
+    const layers: LayerBuffers[] = chain.layers.map((l, i) => ({
+      k: sizes[i]!.k,
+      n: sizes[i]!.n,
+      activation: l.activation,
+      w: w[i]!,
+      b: b[i]!,
+      dw: L.take(sizes[i]!.k * sizes[i]!.n * 4),
+      db: L.take(sizes[i]!.n * 4),
+      accW: momentum ? L.take(sizes[i]!.k * sizes[i]!.n * 4) : 0,
+      accB: momentum && sizes[i]!.bias ? L.take(sizes[i]!.n * 4) : 0,
+      h: L.take(B * sizes[i]!.n * 4),
+      g: L.take(B * sizes[i]!.n * 4),
+      wt: sizes[i]!.n < NARROW ? L.take(sizes[i]!.k * sizes[i]!.n * 4) : 0,
+    }));
+    const narrow = sizes.filter((s) => s.n < NARROW);
+    const buf = {
+      bytes: L.take(B * chain.inputSize),
+      labels: L.take(B * 4),
+      x: L.take(B * chain.inputSize * 4),
+      y: L.take(B * nOut * 4),
+      rowPtr: L.take((B + 1) * 4),
+      rowIdx: L.take(B * widest * 4),
+      rowVal: L.take(B * widest * 4),
+      colPtr: L.take((widest + 1) * 4),
+      colIdx: L.take(B * widest * 4),
+      colVal: L.take(B * widest * 4),
+      xColPtr: L.take((chain.inputSize + 1) * 4),
+      xColIdx: L.take(B * chain.inputSize * 4),
+      xColVal: L.take(B * chain.inputSize * 4),
+      wt: L.take(Math.max(0, ...sizes.slice(1).map((s) => s.k * s.n)) * 4),
+      gt: L.take(Math.max(0, ...narrow.map((s) => s.n * B)) * 4),
+      dwt: L.take(Math.max(0, ...narrow.map((s) => s.n * s.k)) * 4),
+    };
+    const have = kernels.memory.buffer.byteLength;
+    if (L.end > have) kernels.memory.grow(Math.ceil((L.end - have) / PAGE));
+    const trainer = new DenseChainTrainer(kernels, chain, B, buf, layers, params);
+    trainer.f32.fill(0, PAGE / 4);
+    return trainer;
+  }
+
+  /** Copy the tfjs variables' current values in (and zero the momentum accumulators). */
+  loadWeights(): void {
+    this.chain.layers.forEach((l, i) => {
+      const buffers = this.layers[i]!;
+      this.f32.set(l.kernel.dataSync() as Float32Array, buffers.w / 4);
+      if (l.bias) this.f32.set(l.bias.dataSync() as Float32Array, buffers.b / 4);
+      if (buffers.accW) this.f32.fill(0, buffers.accW / 4, buffers.accW / 4 + buffers.k * buffers.n);
+      if (buffers.accB) this.f32.fill(0, buffers.accB / 4, buffers.accB / 4 + buffers.n);
+    });
+  }
+
+  /** Assign the trained weights to the tfjs variables (evaluation, prediction, export use them). */
+  storeWeights(tf: Tf): void {
+    this.chain.layers.forEach((l, i) => {
+      const buffers = this.layers[i]!;
+      const assign = (v: tfjs.Variable, at: number, count: number) => {
+        const t = tf.tensor(this.f32.slice(at / 4, at / 4 + count), v.shape, 'float32');
+        v.assign(t);
+        t.dispose();
+      };
+      assign(l.kernel, buffers.w, buffers.k * buffers.n);
+      if (l.bias) assign(l.bias, buffers.b, buffers.n);
+    });
+  }
+
+  /** Keep a copy of the weights in `slot` (0 or 1), to `restore` them if the loss diverges. */
+  snapshot(slot: 0 | 1): void {
+    const at = this.params.at / 4;
+    this.snapshots[slot].set(this.f32.subarray(at, at + this.params.floats));
+  }
+
+  restore(slot: 0 | 1): void {
+    this.f32.set(this.snapshots[slot], this.params.at / 4);
+  }
+
+  /** Load examples `indices[start + i]` (or `start + i`) of an MNIST split as the batch. */
+  setMnistBatch(split: MnistSplit, indices: Int32Array | undefined, start: number): void {
+    const B = this.batchSize;
+    const nOut = this.layers[this.layers.length - 1]!.n;
+    if (this.chain.inputSize !== IMAGE_SIZE || nOut !== NUM_CLASSES) {
+      throw new Error('setMnistBatch: the chain must take 784 values and output 10 classes.');
+    }
+    const { bytes, labels, x, y } = this.buf;
+    for (let i = 0; i < B; i++) {
+      const k = indices ? indices[start + i]! : start + i;
+      this.u8.set(split.images.subarray(k * IMAGE_SIZE, (k + 1) * IMAGE_SIZE), bytes + i * IMAGE_SIZE);
+      this.i32[labels / 4 + i] = split.labels[k]!;
+    }
+    this.kernels.bytesToUnit(bytes, x, B * IMAGE_SIZE);
+    this.f32.fill(0, y / 4, y / 4 + B * NUM_CLASSES);
+    for (let i = 0; i < B; i++) this.f32[y / 4 + i * NUM_CLASSES + this.i32[labels / 4 + i]!] = 1;
+  }
+
+  /** Load any batch: inputs `[batch × inputSize]` and targets `[batch × units]` (labels: argmax). */
+  setBatch(inputs: Float32Array, targets: Float32Array): void {
+    const B = this.batchSize;
+    const nOut = this.layers[this.layers.length - 1]!.n;
+    if (inputs.length !== B * this.chain.inputSize || targets.length !== B * nOut) {
+      throw new Error(`setBatch: expected ${B} examples of ${this.chain.inputSize} values → ${nOut}.`);
+    }
+    this.f32.set(inputs, this.buf.x / 4);
+    this.f32.set(targets, this.buf.y / 4);
+    for (let i = 0; i < B; i++) {
+      let best = 0;
+      for (let j = 1; j < nOut; j++) if (targets[i * nOut + j]! > targets[i * nOut + best]!) best = j;
+      this.i32[this.buf.labels / 4 + i] = best;
+    }
+  }
+
+  /** One optimisation step on the current batch; returns the batch's loss before the update. */
+  step(): StepResult {
+    return this.run(true);
+  }
+
+  /**
+   * The loss and the gradients on the current batch without updating anything: gradients of
+   * layer `i` as `[kernel, bias?]` copies.
+   */
+  gradients(): { loss: number; grads: Float32Array[][] } {
+    const { loss } = this.run(false);
+    const grads = this.layers.map((l) => {
+      const out = [this.f32.slice(l.dw / 4, l.dw / 4 + l.k * l.n)];
+      if (l.b) out.push(this.f32.slice(l.db / 4, l.db / 4 + l.n));
+      return out;
+    });
+    return { loss, grads };
+  }
+
+  /** Current weights of layer `i` as `[kernel, bias?]` copies. */
+  weights(): Float32Array[][] {
+    return this.layers.map((l) => {
+      const out = [this.f32.slice(l.w / 4, l.w / 4 + l.k * l.n)];
+      if (l.b) out.push(this.f32.slice(l.b / 4, l.b / 4 + l.n));
+      return out;
+    });
+  }
+
+  private run(apply: boolean): StepResult {
+    const K = this.kernels;
+    const B = this.batchSize;
+    const b = this.buf;
+    const { x, y, labels, rowPtr, rowIdx, rowVal, colPtr, colIdx, colVal } = b;
+    const layers = this.layers;
+    const last = layers[layers.length - 1]!;
+
+    // Forward: h = act(a·W + b); wide layers with `a` as CSR (zeros skipped), narrow ones as
+    // dot products with Wᵀ. The input's CSC is kept for the first layer's weight gradient.
+    let a = x;
+    layers.forEach((l, i) => {
+      if (l.wt) {
+        K.transpose(l.w, l.k, l.n, l.wt);
+        K.denseDotT(a, B, l.k, l.wt, l.n, l.b, l.h);
+      } else {
+        K.toCsr(a, B, l.k, rowPtr, rowIdx, rowVal);
+        if (i === 0) K.cscFromCsr(rowPtr, rowIdx, rowVal, B, l.k, b.xColPtr, b.xColIdx, b.xColVal);
+        K.spmm(rowPtr, rowIdx, rowVal, B, l.w, l.n, l.b, l.h);
+      }
+      this.activate(l);
+      a = l.h;
+    });
+    const correct = K.countCorrect(last.h, labels, B, last.n);
+
+    // The loss and its gradient with respect to the predictions, then through the activation.
+    const loss =
+      this.chain.loss.loss === 'categoricalCrossentropy'
+        ? K.crossEntropy(last.h, y, B * last.n, LOG_EPSILON, this.scale, last.g)
+        : K.squaredError(last.h, y, B * last.n, last.n, this.scale, last.g);
+    this.activateBackward(last);
+
+    // Backward, last layer first: the input gradient (with the weights before the update), then
+    // the weight gradient, applied or kept.
+    const opt = this.chain.optimizer;
+    const c = Math.fround(-opt.learningRate);
+    const fused = apply && opt.type === 'sgd';
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const l = layers[i]!;
+      const input = i === 0 ? x : layers[i - 1]!.h;
+      if (i > 0) {
+        const below = layers[i - 1]!;
+        const wt = l.wt || b.wt;
+        if (!l.wt) K.transpose(l.w, l.k, l.n, wt);
+        K.toCsr(l.g, B, l.n, rowPtr, rowIdx, rowVal);
+        K.spmm(rowPtr, rowIdx, rowVal, B, wt, l.k, 0, below.g);
+        this.activateBackward(below);
+      }
+      if (l.wt) {
+        // gᵀ = dzᵀ·A: rows of dzᵀ as CSR, A dense.
+        K.transpose(l.g, B, l.n, b.gt);
+        K.toCsr(b.gt, l.n, B, rowPtr, rowIdx, rowVal);
+        K.spmm(rowPtr, rowIdx, rowVal, l.n, input, l.k, 0, b.dwt);
+        K.applyTransposed(l.w, b.dwt, l.k, l.n, c, fused ? 0 : l.dw);
+      } else {
+        if (i === 0) K.spmmTGrad(b.xColPtr, b.xColIdx, b.xColVal, l.k, l.g, l.n, l.w, c, fused ? 0 : l.dw);
+        else {
+          K.toCsc(input, B, l.k, colPtr, colIdx, colVal);
+          K.spmmTGrad(colPtr, colIdx, colVal, l.k, l.g, l.n, l.w, c, fused ? 0 : l.dw);
+        }
+      }
+      if (l.b) K.colSum(l.g, B, l.n, l.b, c, fused ? 0 : l.db);
+      if (apply && opt.type === 'momentum') {
+        const m = Math.fround(opt.momentum);
+        const nesterov = opt.nesterov ? 1 : 0;
+        K.momentumUpdate(l.w, l.accW, l.dw, l.k * l.n, m, c, nesterov);
+        if (l.b) K.momentumUpdate(l.b, l.accB, l.db, l.n, m, c, nesterov);
+      }
+    }
+    return { loss, correct };
+  }
+
+  private activate(l: LayerBuffers): void {
+    const K = this.kernels;
+    const len = this.batchSize * l.n;
+    if (l.activation === 'sigmoid') K.sigmoid(l.h, len);
+    else if (l.activation === 'relu') K.relu(l.h, len);
+    else if (l.activation === 'tanh') K.tanh(l.h, len);
+    else if (l.activation === 'softmax') K.softmax(l.h, this.batchSize, l.n);
+  }
+
+  private activateBackward(l: LayerBuffers): void {
+    const K = this.kernels;
+    const len = this.batchSize * l.n;
+    if (l.activation === 'sigmoid') K.sigmoidBackward(l.g, l.h, len);
+    else if (l.activation === 'relu') K.reluBackward(l.g, l.h, len);
+    else if (l.activation === 'tanh') K.tanhBackward(l.g, l.h, len);
+    else if (l.activation === 'softmax') K.softmaxBackward(l.g, l.h, this.batchSize, l.n);
+  }
+}
