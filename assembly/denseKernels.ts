@@ -6,16 +6,54 @@
  * Pure kernels over float32 row-major matrices in linear memory: the host lays the buffers
  * out and passes byte addresses. Sparse operands are CSR/CSC built here from dense matrices,
  * so products skip exact zeros (most MNIST pixels, ReLU outputs) and give the same sums.
+ *
+ * Weights of wide layers are kept in a panel layout: W[k × n] as ⌊n/32⌋ column panels of 32,
+ * each [k × 32] row-major, then the remaining n mod 32 columns as one [k × (n mod 32)] panel.
+ * A product then reads one contiguous 32-column slice of W per block (cache- and TLB-friendly).
+ * For n < 32 the layout is plain row-major.
  */
+
+/** a·b + c: fused where relaxed SIMD is enabled at build time, else a multiply and an add. */
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Batch conversion and sparse structure
 
-/** dst[i] = src[i] / 255 (bytes to [0, 1] floats, as `makeBatch` does). */
-export function bytesToUnit(src: usize, dst: usize, count: i32): void {
-  for (let i = 0; i < count; i++) {
-    store<f32>(dst + ((<usize>i) << 2), <f32>load<u8>(src + <usize>i) / <f32>255);
+/**
+ * CSR of a batch of byte images scaled to [0, 1] (value = byte / 255, as `makeBatch` computes
+ * it), read straight from the bytes: 16 zero pixels are skipped at a time. Returns nnz.
+ */
+export function csrFromBytes(src: usize, rows: i32, cols: i32, rowPtr: usize, idx: usize, val: usize): i32 {
+  let nnz = 0;
+  for (let i = 0; i < rows; i++) {
+    store<i32>(rowPtr + ((<usize>i) << 2), nnz);
+    const row = src + <usize>i * <usize>cols;
+    let k = 0;
+    for (; k + 16 <= cols; k += 16) {
+      if (!v128.any_true(v128.load(row + <usize>k))) continue;
+      for (let q = k; q < k + 16; q++) {
+        const b = load<u8>(row + <usize>q);
+        if (b) {
+          store<i32>(idx + ((<usize>nnz) << 2), q);
+          store<f32>(val + ((<usize>nnz) << 2), <f32>b / <f32>255);
+          nnz++;
+        }
+      }
+    }
+    for (; k < cols; k++) {
+      const b = load<u8>(row + <usize>k);
+      if (b) {
+        store<i32>(idx + ((<usize>nnz) << 2), k);
+        store<f32>(val + ((<usize>nnz) << 2), <f32>b / <f32>255);
+        nnz++;
+      }
+    }
   }
+  store<i32>(rowPtr + ((<usize>rows) << 2), nnz);
+  return nnz;
 }
 
 /** CSR of the non-zeros of a[rows × cols]: rowPtr (rows + 1), col indices, values. Returns nnz. */
@@ -78,9 +116,10 @@ export function toCsc(a: usize, rows: i32, cols: i32, colPtr: usize, idx: usize,
 // Products
 
 /**
- * out[rows × n] = A·W (+ bias when `bias` ≠ 0), A given as CSR over its columns (= W's rows),
- * W[k × n] row-major. Blocks of 32 output columns keep 8 SIMD accumulators in registers; the
- * block loop is outermost so that the block's slice of W stays in cache for every row.
+ * out[rows × n] = A·W (+ bias when `bias` ≠ 0): A as CSR over its k columns (= W's rows), W[k × n]
+ * in the panel layout (`panelled` ≠ 0) or row-major, out row-major. Per 32-column block, 8 SIMD
+ * accumulators stay in registers; the block loop is outermost so that the block's slice of W
+ * stays in cache for every row.
  */
 export function spmm(
   rowPtr: usize,
@@ -88,14 +127,19 @@ export function spmm(
   val: usize,
   rows: i32,
   w: usize,
+  k: i32,
   n: i32,
   bias: usize,
   out: usize,
+  panelled: i32,
 ): void {
-  const stride = (<usize>n) << 2;
-  let j = 0;
-  for (; j + 32 <= n; j += 32) {
-    const wj = w + ((<usize>j) << 2);
+  const outStride = (<usize>n) << 2;
+  const panels = n >> 5;
+  const r = n & 31;
+  const rowStride: usize = panelled ? 128 : outStride;
+  const panelStep: usize = panelled ? <usize>k * 128 : 128;
+  for (let jb = 0; jb < panels; jb++) {
+    const panel = w + <usize>jb * panelStep;
     for (let i = 0; i < rows; i++) {
       const p0 = load<i32>(rowPtr + ((<usize>i) << 2));
       const p1 = load<i32>(rowPtr + ((<usize>(i + 1)) << 2));
@@ -109,19 +153,19 @@ export function spmm(
         a7 = a0;
       for (let p = p0; p < p1; p++) {
         const s = f32x4.splat(load<f32>(val + ((<usize>p) << 2)));
-        const wr = wj + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride;
-        a0 = f32x4.add(a0, f32x4.mul(s, v128.load(wr)));
-        a1 = f32x4.add(a1, f32x4.mul(s, v128.load(wr, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(s, v128.load(wr, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(s, v128.load(wr, 48)));
-        a4 = f32x4.add(a4, f32x4.mul(s, v128.load(wr, 64)));
-        a5 = f32x4.add(a5, f32x4.mul(s, v128.load(wr, 80)));
-        a6 = f32x4.add(a6, f32x4.mul(s, v128.load(wr, 96)));
-        a7 = f32x4.add(a7, f32x4.mul(s, v128.load(wr, 112)));
+        const wr = panel + <usize>load<i32>(idx + ((<usize>p) << 2)) * rowStride;
+        a0 = madd(s, v128.load(wr), a0);
+        a1 = madd(s, v128.load(wr, 16), a1);
+        a2 = madd(s, v128.load(wr, 32), a2);
+        a3 = madd(s, v128.load(wr, 48), a3);
+        a4 = madd(s, v128.load(wr, 64), a4);
+        a5 = madd(s, v128.load(wr, 80), a5);
+        a6 = madd(s, v128.load(wr, 96), a6);
+        a7 = madd(s, v128.load(wr, 112), a7);
       }
-      const o = out + <usize>i * stride + ((<usize>j) << 2);
+      const o = out + <usize>i * outStride + ((<usize>jb) << 7);
       if (bias) {
-        const b = bias + ((<usize>j) << 2);
+        const b = bias + ((<usize>jb) << 7);
         a0 = f32x4.add(a0, v128.load(b));
         a1 = f32x4.add(a1, v128.load(b, 16));
         a2 = f32x4.add(a2, v128.load(b, 32));
@@ -141,30 +185,34 @@ export function spmm(
       v128.store(o, a7, 112);
     }
   }
+  if (r == 0) return;
+  const j0 = panels << 5;
+  const tail = panelled ? w + <usize>panels * <usize>k * 128 : w + ((<usize>j0) << 2);
+  const ts: usize = panelled ? (<usize>r) << 2 : outStride;
   for (let i = 0; i < rows; i++) {
     const p0 = load<i32>(rowPtr + ((<usize>i) << 2));
     const p1 = load<i32>(rowPtr + ((<usize>(i + 1)) << 2));
-    const orow = out + <usize>i * stride;
-    let jj = j;
-    for (; jj + 4 <= n; jj += 4) {
+    const orow = out + <usize>i * outStride + ((<usize>j0) << 2);
+    const brow = bias + ((<usize>j0) << 2);
+    let jj = 0;
+    for (; jj + 4 <= r; jj += 4) {
       let a = f32x4.splat(0);
-      const wj = w + ((<usize>jj) << 2);
+      const tj = tail + ((<usize>jj) << 2);
       for (let p = p0; p < p1; p++) {
         const s = f32x4.splat(load<f32>(val + ((<usize>p) << 2)));
-        a = f32x4.add(a, f32x4.mul(s, v128.load(wj + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride)));
+        a = madd(s, v128.load(tj + <usize>load<i32>(idx + ((<usize>p) << 2)) * ts), a);
       }
-      if (bias) a = f32x4.add(a, v128.load(bias + ((<usize>jj) << 2)));
+      if (bias) a = f32x4.add(a, v128.load(brow + ((<usize>jj) << 2)));
       v128.store(orow + ((<usize>jj) << 2), a);
     }
-    for (; jj < n; jj++) {
+    for (; jj < r; jj++) {
       let a: f32 = 0;
-      const wj = w + ((<usize>jj) << 2);
+      const tj = tail + ((<usize>jj) << 2);
       for (let p = p0; p < p1; p++) {
         a +=
-          load<f32>(val + ((<usize>p) << 2)) *
-          load<f32>(wj + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride);
+          load<f32>(val + ((<usize>p) << 2)) * load<f32>(tj + <usize>load<i32>(idx + ((<usize>p) << 2)) * ts);
       }
-      if (bias) a += load<f32>(bias + ((<usize>jj) << 2));
+      if (bias) a += load<f32>(brow + ((<usize>jj) << 2));
       store<f32>(orow + ((<usize>jj) << 2), a);
     }
   }
@@ -259,10 +307,10 @@ export function denseDotT(a: usize, rows: i32, k: i32, wt: usize, n: i32, bias: 
 }
 
 /**
- * The weight gradient Aᵀ·dz[rows × n] for A given as CSC (k columns). With `dw` = 0 it is
- * applied at once as plain gradient descent, w ← c·g + w (c = −learning rate, tfjs's SGD
- * formula), so the gradient never goes to memory; otherwise dw[k × n] = g. The column-block
- * loop is outermost so that the block's slice of dz stays in the first-level cache.
+ * The weight gradient Aᵀ·dz[rows × n] for A given as CSC (k columns), in W's panel layout. With
+ * `dw` = 0 it is applied at once as plain gradient descent, w ← c·g + w (c = −learning rate,
+ * tfjs's SGD formula), so the gradient never goes to memory; otherwise dw = g. The panel loop
+ * is outermost so that the panel's 32 columns of dz stay in the first-level cache.
  */
 export function spmmTGrad(
   colPtr: usize,
@@ -275,12 +323,13 @@ export function spmmTGrad(
   c: f32,
   dw: usize,
 ): void {
-  const stride = (<usize>n) << 2;
+  const dzStride = (<usize>n) << 2;
   const cv = f32x4.splat(c);
   const target = dw ? dw : w;
-  let j = 0;
-  for (; j + 32 <= n; j += 32) {
-    const dj = dz + ((<usize>j) << 2);
+  const panels = n >> 5;
+  for (let jb = 0; jb < panels; jb++) {
+    const dj = dz + ((<usize>jb) << 7);
+    const panel = target + <usize>jb * <usize>k * 128;
     for (let kk = 0; kk < k; kk++) {
       const p0 = load<i32>(colPtr + ((<usize>kk) << 2));
       const p1 = load<i32>(colPtr + ((<usize>(kk + 1)) << 2));
@@ -294,26 +343,26 @@ export function spmmTGrad(
         a7 = a0;
       for (let p = p0; p < p1; p++) {
         const s = f32x4.splat(load<f32>(val + ((<usize>p) << 2)));
-        const r = dj + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride;
-        a0 = f32x4.add(a0, f32x4.mul(s, v128.load(r)));
-        a1 = f32x4.add(a1, f32x4.mul(s, v128.load(r, 16)));
-        a2 = f32x4.add(a2, f32x4.mul(s, v128.load(r, 32)));
-        a3 = f32x4.add(a3, f32x4.mul(s, v128.load(r, 48)));
-        a4 = f32x4.add(a4, f32x4.mul(s, v128.load(r, 64)));
-        a5 = f32x4.add(a5, f32x4.mul(s, v128.load(r, 80)));
-        a6 = f32x4.add(a6, f32x4.mul(s, v128.load(r, 96)));
-        a7 = f32x4.add(a7, f32x4.mul(s, v128.load(r, 112)));
+        const r = dj + <usize>load<i32>(idx + ((<usize>p) << 2)) * dzStride;
+        a0 = madd(s, v128.load(r), a0);
+        a1 = madd(s, v128.load(r, 16), a1);
+        a2 = madd(s, v128.load(r, 32), a2);
+        a3 = madd(s, v128.load(r, 48), a3);
+        a4 = madd(s, v128.load(r, 64), a4);
+        a5 = madd(s, v128.load(r, 80), a5);
+        a6 = madd(s, v128.load(r, 96), a6);
+        a7 = madd(s, v128.load(r, 112), a7);
       }
-      const o = target + <usize>kk * stride + ((<usize>j) << 2);
+      const o = panel + ((<usize>kk) << 7);
       if (!dw) {
-        a0 = f32x4.add(f32x4.mul(cv, a0), v128.load(o));
-        a1 = f32x4.add(f32x4.mul(cv, a1), v128.load(o, 16));
-        a2 = f32x4.add(f32x4.mul(cv, a2), v128.load(o, 32));
-        a3 = f32x4.add(f32x4.mul(cv, a3), v128.load(o, 48));
-        a4 = f32x4.add(f32x4.mul(cv, a4), v128.load(o, 64));
-        a5 = f32x4.add(f32x4.mul(cv, a5), v128.load(o, 80));
-        a6 = f32x4.add(f32x4.mul(cv, a6), v128.load(o, 96));
-        a7 = f32x4.add(f32x4.mul(cv, a7), v128.load(o, 112));
+        a0 = madd(cv, a0, v128.load(o));
+        a1 = madd(cv, a1, v128.load(o, 16));
+        a2 = madd(cv, a2, v128.load(o, 32));
+        a3 = madd(cv, a3, v128.load(o, 48));
+        a4 = madd(cv, a4, v128.load(o, 64));
+        a5 = madd(cv, a5, v128.load(o, 80));
+        a6 = madd(cv, a6, v128.load(o, 96));
+        a7 = madd(cv, a7, v128.load(o, 112));
       }
       v128.store(o, a0);
       v128.store(o, a1, 16);
@@ -325,32 +374,54 @@ export function spmmTGrad(
       v128.store(o, a7, 112);
     }
   }
+  const r = n & 31;
+  if (r == 0) return;
+  const j0 = panels << 5;
+  const tail = target + <usize>panels * <usize>k * 128;
+  const ts = (<usize>r) << 2;
   for (let kk = 0; kk < k; kk++) {
     const p0 = load<i32>(colPtr + ((<usize>kk) << 2));
     const p1 = load<i32>(colPtr + ((<usize>(kk + 1)) << 2));
-    let jj = j;
-    for (; jj + 4 <= n; jj += 4) {
+    const orow = tail + <usize>kk * ts;
+    let jj = 0;
+    for (; jj + 4 <= r; jj += 4) {
       let a = f32x4.splat(0);
-      const dj = dz + ((<usize>jj) << 2);
+      const dj = dz + ((<usize>(j0 + jj)) << 2);
       for (let p = p0; p < p1; p++) {
         const s = f32x4.splat(load<f32>(val + ((<usize>p) << 2)));
-        a = f32x4.add(a, f32x4.mul(s, v128.load(dj + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride)));
+        a = madd(s, v128.load(dj + <usize>load<i32>(idx + ((<usize>p) << 2)) * dzStride), a);
       }
-      const o = target + <usize>kk * stride + ((<usize>jj) << 2);
-      if (!dw) a = f32x4.add(f32x4.mul(cv, a), v128.load(o));
+      const o = orow + ((<usize>jj) << 2);
+      if (!dw) a = madd(cv, a, v128.load(o));
       v128.store(o, a);
     }
-    for (; jj < n; jj++) {
+    for (; jj < r; jj++) {
       let a: f32 = 0;
-      const dj = dz + ((<usize>jj) << 2);
+      const dj = dz + ((<usize>(j0 + jj)) << 2);
       for (let p = p0; p < p1; p++) {
         a +=
           load<f32>(val + ((<usize>p) << 2)) *
-          load<f32>(dj + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride);
+          load<f32>(dj + <usize>load<i32>(idx + ((<usize>p) << 2)) * dzStride);
       }
-      const o = target + <usize>kk * stride + ((<usize>jj) << 2);
+      const o = orow + ((<usize>jj) << 2);
       if (!dw) a = c * a + load<f32>(o);
       store<f32>(o, a);
+    }
+  }
+}
+
+/** dst[n × k] = Wᵀ for W[k × n] in the panel layout. */
+export function transposePanels(w: usize, k: i32, n: i32, dst: usize): void {
+  const panels = n >> 5;
+  const r = n & 31;
+  for (let kk = 0; kk < k; kk++) {
+    for (let j = 0; j < n; j++) {
+      const jb = j >> 5;
+      const at =
+        jb < panels
+          ? w + <usize>jb * <usize>k * 128 + ((<usize>kk) << 7) + ((<usize>(j & 31)) << 2)
+          : w + <usize>panels * <usize>k * 128 + ((<usize>kk * <usize>r + <usize>(j & 31)) << 2);
+      store<f32>(dst + ((<usize>j * <usize>k + <usize>kk) << 2), load<f32>(at));
     }
   }
 }
@@ -482,17 +553,21 @@ export function momentumUpdate(
 // exp(x) for 4 lanes: Cephes' expf polynomial after reduction by ln 2 (about 1 ulp).
 function exp4(x: v128): v128 {
   x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  // n = round(x / ln 2) by the 1.5·2²³ trick: t's low mantissa bits hold n.
+  const magic = f32x4.splat(12582912.0);
+  const t = madd(x, f32x4.splat(1.44269504088896341), magic);
+  const n = f32x4.sub(t, magic);
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.1219444e-4)));
   let p = f32x4.splat(1.98756915e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(r, r)), r), f32x4.splat(1));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  p = madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(madd(p, f32x4.mul(r, r), r), f32x4.splat(1));
+  // 2ⁿ: (n + 127) in the exponent field; only t's low 9 bits survive the shift.
+  const scale = i32x4.shl(i32x4.add(t, i32x4.splat(127)), 23);
   return f32x4.mul(p, scale);
 }
 

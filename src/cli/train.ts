@@ -29,6 +29,7 @@ Options:
   --lr X             learning rate
   --seed N           seed for initial weights and shuffling
   --backend NAME     wasm (default) or cpu
+  --no-fast-path     train dense chains with tfjs ops, not the dense-chain kernels (A/B)
   --out DIR          write the trained model (TensorFlow.js layers format) to DIR
   --json             print one final JSON line on stdout (human output goes to stderr)
   --dry-run          validate and print the model summary; train nothing
@@ -53,6 +54,8 @@ interface Flags {
   lr?: number;
   seed?: number;
   backend: BackendName;
+  /** Dense chains on our WebAssembly kernels (default) rather than tfjs ops. */
+  fastPath: boolean;
   out?: string;
   json: boolean;
   dryRun: boolean;
@@ -82,6 +85,7 @@ export function parseFlags(argv: string[]): Flags {
         lr: { type: 'string' },
         seed: { type: 'string' },
         backend: { type: 'string', default: 'wasm' },
+        'no-fast-path': { type: 'boolean', default: false },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
@@ -110,6 +114,7 @@ export function parseFlags(argv: string[]): Flags {
   const flags: Flags = {
     graph: positionals[0] ?? '',
     backend: backend as BackendName,
+    fastPath: !(values['no-fast-path'] ?? false),
     json: values.json ?? false,
     dryRun: values['dry-run'] ?? false,
     help,
@@ -286,6 +291,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       duration: t.duration,
       seed: t.seed,
       learningRate: t.learningRate,
+      fastPath: flags.fastPath,
       onProgress,
       validationEvery: Math.max(1000, Math.round(totalSteps / 10 / 1000) * 1000),
       onValidation: (v) => {

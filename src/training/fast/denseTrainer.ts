@@ -26,8 +26,9 @@ interface LayerBuffers {
   h: number;
   g: number;
   /**
-   * Layers with few units (< 32, e.g. the output layer) run transposed: `wt` holds Wᵀ [n × k]
-   * (0 for wide layers), the forward pass is dot products and the weight gradient is dzᵀ·A.
+   * Layers after the first with few units (< 32, e.g. the output layer) run transposed: `wt`
+   * holds Wᵀ [n × k] (0 otherwise), the forward pass is dot products and the weight gradient
+   * is dzᵀ·A. The first layer always runs on the sparse input (CSR forward, CSC gradient).
    */
   wt: number;
 }
@@ -43,6 +44,32 @@ export interface StepResult {
 }
 
 const PAGE = 65536;
+
+/**
+ * Copy a row-major [k × n] matrix into the kernels' panel layout (32-column panels, then the
+ * rest; see assembly/denseKernels.ts) at float offset `at` of `memory`.
+ */
+function toPanels(src: Float32Array, k: number, n: number, memory: Float32Array, at: number): void {
+  for (let j0 = 0; j0 < n; j0 += 32) {
+    const width = Math.min(32, n - j0);
+    const base = at + j0 * k;
+    for (let kk = 0; kk < k; kk++)
+      memory.set(src.subarray(kk * n + j0, kk * n + j0 + width), base + kk * width);
+  }
+}
+
+/** The row-major [k × n] matrix stored in the panel layout at float offset `at` of `memory`. */
+function fromPanels(memory: Float32Array, at: number, k: number, n: number): Float32Array {
+  const out = new Float32Array(k * n);
+  for (let j0 = 0; j0 < n; j0 += 32) {
+    const width = Math.min(32, n - j0);
+    const base = at + j0 * k;
+    for (let kk = 0; kk < k; kk++) {
+      out.set(memory.subarray(base + kk * width, base + (kk + 1) * width), kk * n + j0);
+    }
+  }
+  return out;
+}
 
 /** Bump allocation of 64-byte aligned blocks from a base address. */
 class Layout {
@@ -83,7 +110,10 @@ export class DenseChainTrainer {
       colPtr: number;
       colIdx: number;
       colVal: number;
-      /** CSC of the input batch (the first layer's weight gradient). */
+      /** CSR and CSC of the input batch (the first layer's product and weight gradient). */
+      xRowPtr: number;
+      xRowIdx: number;
+      xRowVal: number;
       xColPtr: number;
       xColIdx: number;
       xColVal: number;
@@ -141,9 +171,9 @@ export class DenseChainTrainer {
       accB: momentum && sizes[i]!.bias ? L.take(sizes[i]!.n * 4) : 0,
       h: L.take(B * sizes[i]!.n * 4),
       g: L.take(B * sizes[i]!.n * 4),
-      wt: sizes[i]!.n < NARROW ? L.take(sizes[i]!.k * sizes[i]!.n * 4) : 0,
+      wt: i > 0 && sizes[i]!.n < NARROW ? L.take(sizes[i]!.k * sizes[i]!.n * 4) : 0,
     }));
-    const narrow = sizes.filter((s) => s.n < NARROW);
+    const narrow = sizes.filter((s, i) => i > 0 && s.n < NARROW);
     const buf = {
       bytes: L.take(B * chain.inputSize),
       labels: L.take(B * 4),
@@ -155,6 +185,9 @@ export class DenseChainTrainer {
       colPtr: L.take((widest + 1) * 4),
       colIdx: L.take(B * widest * 4),
       colVal: L.take(B * widest * 4),
+      xRowPtr: L.take((B + 1) * 4),
+      xRowIdx: L.take(B * chain.inputSize * 4),
+      xRowVal: L.take(B * chain.inputSize * 4),
       xColPtr: L.take((chain.inputSize + 1) * 4),
       xColIdx: L.take(B * chain.inputSize * 4),
       xColVal: L.take(B * chain.inputSize * 4),
@@ -173,7 +206,7 @@ export class DenseChainTrainer {
   loadWeights(): void {
     this.chain.layers.forEach((l, i) => {
       const buffers = this.layers[i]!;
-      this.f32.set(l.kernel.dataSync() as Float32Array, buffers.w / 4);
+      toPanels(l.kernel.dataSync() as Float32Array, buffers.k, buffers.n, this.f32, buffers.w / 4);
       if (l.bias) this.f32.set(l.bias.dataSync() as Float32Array, buffers.b / 4);
       if (buffers.accW) this.f32.fill(0, buffers.accW / 4, buffers.accW / 4 + buffers.k * buffers.n);
       if (buffers.accB) this.f32.fill(0, buffers.accB / 4, buffers.accB / 4 + buffers.n);
@@ -184,13 +217,13 @@ export class DenseChainTrainer {
   storeWeights(tf: Tf): void {
     this.chain.layers.forEach((l, i) => {
       const buffers = this.layers[i]!;
-      const assign = (v: tfjs.Variable, at: number, count: number) => {
-        const t = tf.tensor(this.f32.slice(at / 4, at / 4 + count), v.shape, 'float32');
+      const assign = (v: tfjs.Variable, values: Float32Array) => {
+        const t = tf.tensor(values, v.shape, 'float32');
         v.assign(t);
         t.dispose();
       };
-      assign(l.kernel, buffers.w, buffers.k * buffers.n);
-      if (l.bias) assign(l.bias, buffers.b, buffers.n);
+      assign(l.kernel, fromPanels(this.f32, buffers.w / 4, buffers.k, buffers.n));
+      if (l.bias) assign(l.bias, this.f32.slice(buffers.b / 4, buffers.b / 4 + buffers.n));
     });
   }
 
@@ -211,13 +244,14 @@ export class DenseChainTrainer {
     if (this.chain.inputSize !== IMAGE_SIZE || nOut !== NUM_CLASSES) {
       throw new Error('setMnistBatch: the chain must take 784 values and output 10 classes.');
     }
-    const { bytes, labels, x, y } = this.buf;
+    const { bytes, labels, y } = this.buf;
     for (let i = 0; i < B; i++) {
       const k = indices ? indices[start + i]! : start + i;
       this.u8.set(split.images.subarray(k * IMAGE_SIZE, (k + 1) * IMAGE_SIZE), bytes + i * IMAGE_SIZE);
       this.i32[labels / 4 + i] = split.labels[k]!;
     }
-    this.kernels.bytesToUnit(bytes, x, B * IMAGE_SIZE);
+    this.kernels.csrFromBytes(bytes, B, IMAGE_SIZE, this.buf.xRowPtr, this.buf.xRowIdx, this.buf.xRowVal);
+    this.inputCsc();
     this.f32.fill(0, y / 4, y / 4 + B * NUM_CLASSES);
     for (let i = 0; i < B; i++) this.f32[y / 4 + i * NUM_CLASSES + this.i32[labels / 4 + i]!] = 1;
   }
@@ -236,6 +270,24 @@ export class DenseChainTrainer {
       for (let j = 1; j < nOut; j++) if (targets[i * nOut + j]! > targets[i * nOut + best]!) best = j;
       this.i32[this.buf.labels / 4 + i] = best;
     }
+    const { x, xRowPtr, xRowIdx, xRowVal } = this.buf;
+    this.kernels.toCsr(x, B, this.chain.inputSize, xRowPtr, xRowIdx, xRowVal);
+    this.inputCsc();
+  }
+
+  private inputCsc(): void {
+    const b = this.buf;
+    const k = this.chain.inputSize;
+    this.kernels.cscFromCsr(
+      b.xRowPtr,
+      b.xRowIdx,
+      b.xRowVal,
+      this.batchSize,
+      k,
+      b.xColPtr,
+      b.xColIdx,
+      b.xColVal,
+    );
   }
 
   /** One optimisation step on the current batch; returns the batch's loss before the update. */
@@ -250,7 +302,7 @@ export class DenseChainTrainer {
   gradients(): { loss: number; grads: Float32Array[][] } {
     const { loss } = this.run(false);
     const grads = this.layers.map((l) => {
-      const out = [this.f32.slice(l.dw / 4, l.dw / 4 + l.k * l.n)];
+      const out = [fromPanels(this.f32, l.dw / 4, l.k, l.n)];
       if (l.b) out.push(this.f32.slice(l.db / 4, l.db / 4 + l.n));
       return out;
     });
@@ -260,7 +312,7 @@ export class DenseChainTrainer {
   /** Current weights of layer `i` as `[kernel, bias?]` copies. */
   weights(): Float32Array[][] {
     return this.layers.map((l) => {
-      const out = [this.f32.slice(l.w / 4, l.w / 4 + l.k * l.n)];
+      const out = [fromPanels(this.f32, l.w / 4, l.k, l.n)];
       if (l.b) out.push(this.f32.slice(l.b / 4, l.b / 4 + l.n));
       return out;
     });
@@ -274,17 +326,18 @@ export class DenseChainTrainer {
     const layers = this.layers;
     const last = layers[layers.length - 1]!;
 
-    // Forward: h = act(a·W + b); wide layers with `a` as CSR (zeros skipped), narrow ones as
-    // dot products with Wᵀ. The input's CSC is kept for the first layer's weight gradient.
+    // Forward: h = act(a·W + b); the input (CSR of the batch, made by the batch setters) and
+    // wide layers' inputs as CSR (zeros skipped), narrow layers as dot products with Wᵀ.
     let a = x;
     layers.forEach((l, i) => {
       if (l.wt) {
         K.transpose(l.w, l.k, l.n, l.wt);
         K.denseDotT(a, B, l.k, l.wt, l.n, l.b, l.h);
+      } else if (i === 0) {
+        K.spmm(b.xRowPtr, b.xRowIdx, b.xRowVal, B, l.w, l.k, l.n, l.b, l.h, 1);
       } else {
         K.toCsr(a, B, l.k, rowPtr, rowIdx, rowVal);
-        if (i === 0) K.cscFromCsr(rowPtr, rowIdx, rowVal, B, l.k, b.xColPtr, b.xColIdx, b.xColVal);
-        K.spmm(rowPtr, rowIdx, rowVal, B, l.w, l.n, l.b, l.h);
+        K.spmm(rowPtr, rowIdx, rowVal, B, l.w, l.k, l.n, l.b, l.h, 1);
       }
       this.activate(l);
       a = l.h;
@@ -309,16 +362,16 @@ export class DenseChainTrainer {
       if (i > 0) {
         const below = layers[i - 1]!;
         const wt = l.wt || b.wt;
-        if (!l.wt) K.transpose(l.w, l.k, l.n, wt);
+        if (!l.wt) K.transposePanels(l.w, l.k, l.n, wt);
         K.toCsr(l.g, B, l.n, rowPtr, rowIdx, rowVal);
-        K.spmm(rowPtr, rowIdx, rowVal, B, wt, l.k, 0, below.g);
+        K.spmm(rowPtr, rowIdx, rowVal, B, wt, l.n, l.k, 0, below.g, 0);
         this.activateBackward(below);
       }
       if (l.wt) {
         // gᵀ = dzᵀ·A: rows of dzᵀ as CSR, A dense.
         K.transpose(l.g, B, l.n, b.gt);
         K.toCsr(b.gt, l.n, B, rowPtr, rowIdx, rowVal);
-        K.spmm(rowPtr, rowIdx, rowVal, l.n, input, l.k, 0, b.dwt);
+        K.spmm(rowPtr, rowIdx, rowVal, l.n, input, B, l.k, 0, b.dwt, 0);
         K.applyTransposed(l.w, b.dwt, l.k, l.n, c, fused ? 0 : l.dw);
       } else {
         if (i === 0) K.spmmTGrad(b.xColPtr, b.xColIdx, b.xColVal, l.k, l.g, l.n, l.w, c, fused ? 0 : l.dw);

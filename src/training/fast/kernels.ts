@@ -10,10 +10,22 @@ type Ptr = number;
 /** The module's exports: kernels over float32 buffers at byte addresses (see the source). */
 export interface DenseKernels {
   memory: WebAssembly.Memory;
-  bytesToUnit(src: Ptr, dst: Ptr, count: number): void;
+  csrFromBytes(src: Ptr, rows: number, cols: number, rowPtr: Ptr, idx: Ptr, val: Ptr): number;
   toCsr(a: Ptr, rows: number, cols: number, rowPtr: Ptr, idx: Ptr, val: Ptr): number;
   toCsc(a: Ptr, rows: number, cols: number, colPtr: Ptr, idx: Ptr, val: Ptr): number;
-  spmm(rowPtr: Ptr, idx: Ptr, val: Ptr, rows: number, w: Ptr, n: number, bias: Ptr, out: Ptr): void;
+  spmm(
+    rowPtr: Ptr,
+    idx: Ptr,
+    val: Ptr,
+    rows: number,
+    w: Ptr,
+    k: number,
+    n: number,
+    bias: Ptr,
+    out: Ptr,
+    panelled: number,
+  ): void;
+  transposePanels(w: Ptr, k: number, n: number, dst: Ptr): void;
   denseDotT(a: Ptr, rows: number, k: number, wt: Ptr, n: number, bias: Ptr, out: Ptr): void;
   applyTransposed(w: Ptr, gt: Ptr, k: number, n: number, c: number, dw: Ptr): void;
   cscFromCsr(
