@@ -52,17 +52,20 @@ describe('MNIST', () => {
   });
 });
 
-describe('train', () => {
+// Dense chains (the presets) run on the WebAssembly dense-chain kernels by default and on tfjs
+// ops with fastPath: false; both paths must keep the trainer's contract.
+describe.each([
+  { path: 'tfjs ops', fastPath: false },
+  { path: 'dense-chain kernels', fastPath: true },
+])('train on $path', ({ fastPath }) => {
+  const opts = (doc: GraphDocument, extra: Partial<TrainOptions> = {}) =>
+    options(doc, { fastPath, ...extra });
+
   it('reaches > 85% test accuracy on the beginner preset in 300 steps (real MNIST)', async () => {
     const doc = withTraining(loadPreset('beginner'), { duration: { unit: 'steps', steps: 300 } });
     const compiled = compileGraph(tf, doc, analyzeGraph(doc));
     const progress: number[] = [];
-    const result = await train(
-      tf,
-      compiled,
-      data,
-      options(doc, { onProgress: (p) => progress.push(p.step) }),
-    );
+    const result = await train(tf, compiled, data, opts(doc, { onProgress: (p) => progress.push(p.step) }));
     compiled.dispose();
     expect(result.status).toBe('completed');
     expect(result.steps).toBe(300);
@@ -73,6 +76,63 @@ describe('train', () => {
     expect(result.validationAccuracy).toBeGreaterThan(0.85);
   });
 
+  it('stops at once on a non-finite loss, says so in plain words, and restores the last good weights', async () => {
+    const doc = divergent(1, 200);
+    const compiled = compileGraph(tf, doc, analyzeGraph(doc));
+    const result = await train(tf, compiled, data, opts(doc, { evaluate: false }));
+    expect(result.status).toBe('failed');
+    expect(result.message).toMatch(
+      /^loss became (NaN|infinite) at step \d+; the learning rate 1 is likely too high — try 0\.1\. The weights were restored to those after step \d+\.$/,
+    );
+    const failedAt = Number(/at step (\d+)/.exec(result.message!)![1]);
+    expect(failedAt).toBeLessThan(200);
+    expect(result.steps).toBeLessThan(failedAt);
+    expect(failedAt - result.steps).toBeLessThanOrEqual(20);
+    const restored = compiled.trainableVariables.map((v) => [...v.dataSync()]);
+    expect(restored.flat().every(Number.isFinite)).toBe(true);
+    compiled.dispose();
+
+    // The same run stopped after that many steps has exactly these weights.
+    const again = divergent(1, result.steps);
+    const replay = compileGraph(tf, again, analyzeGraph(again));
+    await train(tf, replay, data, opts(again, { evaluate: false }));
+    expect(replay.trainableVariables.map((v) => [...v.dataSync()])).toEqual(restored);
+    replay.dispose();
+  });
+
+  it('stops between steps when aborted, keeping and evaluating the weights', async () => {
+    const doc = withTraining(loadPreset('beginner'), { duration: { unit: 'steps', steps: 10000 } });
+    const compiled = compileGraph(tf, doc, analyzeGraph(doc));
+    const controller = new AbortController();
+    const result = await train(
+      tf,
+      compiled,
+      data,
+      opts(doc, {
+        progressEvery: 10,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.step === 50) controller.abort();
+        },
+      }),
+    );
+    compiled.dispose();
+    expect(result.status).toBe('aborted');
+    expect(result.steps).toBe(50);
+    expect(result.testAccuracy).toBeGreaterThan(0.6);
+  });
+
+  it('leaks no tensor on the beginner preset', async () => {
+    const doc = withTraining(loadPreset('beginner'), { duration: { unit: 'steps', steps: 30 } });
+    const before = tf.memory().numTensors;
+    const compiled = compileGraph(tf, doc, analyzeGraph(doc));
+    await train(tf, compiled, data, opts(doc, { progressEvery: 7, validationEvery: 20 }));
+    compiled.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('train', () => {
   it('leaks no tensor: numTensors is unchanged after compile, train (with dropout) and dispose', async () => {
     const doc = withTraining(
       graph(
@@ -117,52 +177,6 @@ describe('train', () => {
     expect(result.status).toBe('completed');
     expect(result.testAccuracy).toBeGreaterThan(0.5);
     expect(tf.memory().numTensors).toBe(before);
-  });
-
-  it('stops at once on a non-finite loss, says so in plain words, and restores the last good weights', async () => {
-    const doc = divergent(1, 200);
-    const compiled = compileGraph(tf, doc, analyzeGraph(doc));
-    const result = await train(tf, compiled, data, options(doc, { evaluate: false }));
-    expect(result.status).toBe('failed');
-    expect(result.message).toMatch(
-      /^loss became (NaN|infinite) at step \d+; the learning rate 1 is likely too high — try 0\.1\. The weights were restored to those after step \d+\.$/,
-    );
-    const failedAt = Number(/at step (\d+)/.exec(result.message!)![1]);
-    expect(failedAt).toBeLessThan(200);
-    expect(result.steps).toBeLessThan(failedAt);
-    expect(failedAt - result.steps).toBeLessThanOrEqual(20);
-    const restored = compiled.trainableVariables.map((v) => [...v.dataSync()]);
-    expect(restored.flat().every(Number.isFinite)).toBe(true);
-    compiled.dispose();
-
-    // The same run stopped after that many steps has exactly these weights.
-    const again = divergent(1, result.steps);
-    const replay = compileGraph(tf, again, analyzeGraph(again));
-    await train(tf, replay, data, options(again, { evaluate: false }));
-    expect(replay.trainableVariables.map((v) => [...v.dataSync()])).toEqual(restored);
-    replay.dispose();
-  });
-
-  it('stops between steps when aborted, keeping and evaluating the weights', async () => {
-    const doc = withTraining(loadPreset('beginner'), { duration: { unit: 'steps', steps: 10000 } });
-    const compiled = compileGraph(tf, doc, analyzeGraph(doc));
-    const controller = new AbortController();
-    const result = await train(
-      tf,
-      compiled,
-      data,
-      options(doc, {
-        progressEvery: 10,
-        signal: controller.signal,
-        onProgress: (p) => {
-          if (p.step === 50) controller.abort();
-        },
-      }),
-    );
-    compiled.dispose();
-    expect(result.status).toBe('aborted');
-    expect(result.steps).toBe(50);
-    expect(result.testAccuracy).toBeGreaterThan(0.6);
   });
 
   it('trains the same with the fast matMul gradient as with the stock one', async () => {
