@@ -13,6 +13,7 @@ import type { GraphDocument } from '../core/document';
 import { parseDocument } from '../core/parseDocument';
 import { loadMnist, type MnistData } from '../training/mnist';
 import { train } from '../training/train';
+import { benchChromium } from './benchChromium';
 import { table } from './format';
 import { nodeReadBytes, tf, useBackend, type BackendName } from './nodeEnv';
 
@@ -149,6 +150,15 @@ async function main(): Promise<void> {
       msPerStep,
     });
   }
+  // Headless Chromium, the trainer in a Web Worker as in the app (`--no-chromium` skips it).
+  const browser = process.argv.includes('--no-chromium')
+    ? ({ ok: false, note: 'Chromium bench skipped (--no-chromium)' } as const)
+    : await benchChromium();
+  if (browser.ok) {
+    for (const [config, ms] of Object.entries(browser.msPerStep)) {
+      process.stderr.write(`chromium worker, ${config}: ${JSON.stringify(ms)}\n`);
+    }
+  }
   const ref = fasterNative(nativeBefore, native());
   const fmt = (ms: number | undefined) => (ms === undefined ? '—' : ms.toFixed(2));
   const ratio = (ms: number, preset: Preset) => {
@@ -162,9 +172,21 @@ async function main(): Promise<void> {
     fmt(r.msPerStep['hidden-layer']),
     ratio(r.msPerStep['hidden-layer'], 'hidden-layer'),
   ]);
+  if (browser.ok) {
+    for (const [config, ms] of Object.entries(browser.msPerStep)) {
+      rows.push([
+        `chromium worker, ${config}`,
+        fmt(ms.beginner),
+        ms.beginner === undefined ? '—' : ratio(ms.beginner, 'beginner'),
+        fmt(ms['hidden-layer']),
+        ms['hidden-layer'] === undefined ? '—' : ratio(ms['hidden-layer'], 'hidden-layer'),
+      ]);
+    }
+  }
   rows.push(['native numpy', fmt(ref.ms.beginner), '1.0×', fmt(ref.ms['hidden-layer']), '1.0×']);
   process.stdout.write(
-    `\nms per training step, batch 100, median of repeated runs (${ref.note})\n` +
+    `\nms per training step, batch 100, median of repeated runs (${ref.note}; ` +
+      `${browser.ok ? `${browser.browser}, headless` : browser.note})\n` +
       `${table(['implementation', 'beginner', 'vs native', 'hidden-layer', 'vs native'], rows, [false, true, true, true, true])}\n` +
       `bench took ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
   );
@@ -173,6 +195,7 @@ async function main(): Promise<void> {
       unit: 'ms/step',
       batchSize: 100,
       node: results,
+      chromium: browser.ok ? { browser: browser.browser, msPerStep: browser.msPerStep } : null,
       native: ref.ms,
       nativeNote: ref.note,
     })}\n`,

@@ -1,0 +1,90 @@
+/**
+ * Chromium bench worker: times the real trainer (tfjs wasm backend for the tfjs ops, and the
+ * dense-chain kernels) on both presets, like `npm run bench` does in Node, and posts medians.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import beginnerJson from '../../graphs/beginner.json';
+import hiddenJson from '../../graphs/hidden-layer.json';
+import { analyzeGraph } from '../../src/core/analyze';
+import { compileGraph } from '../../src/core/compile';
+import type { GraphDocument } from '../../src/core/document';
+import { parseDocument } from '../../src/core/parseDocument';
+import { loadMnist, type MnistData } from '../../src/training/mnist';
+import { train } from '../../src/training/train';
+
+export type BenchReply =
+  | {
+      ok: true;
+      backend: string;
+      /** ms/step medians: config → preset → ms. */
+      msPerStep: Record<string, Record<string, number>>;
+      userAgent: string;
+    }
+  | { ok: false; error: string };
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+async function measure(doc: GraphDocument, data: MnistData, fastPath: boolean): Promise<number> {
+  const slow = !fastPath && doc.name === 'hidden-layer';
+  const [warmup, repeats, steps] = slow ? [10, 3, 50] : [50, 5, 200];
+  const compiled = compileGraph(tf, doc, analyzeGraph(doc));
+  const run = async (count: number) => {
+    const r = await train(tf, compiled, data, {
+      batchSize: doc.training.batchSize,
+      duration: { unit: 'steps', steps: count },
+      seed: doc.training.seed,
+      learningRate: doc.training.learningRate,
+      evaluate: false,
+      validationEvery: 0,
+      fastPath,
+    });
+    return (r.seconds * 1000) / r.steps;
+  };
+  try {
+    await run(warmup);
+    const times: number[] = [];
+    for (let i = 0; i < repeats; i++) times.push(await run(steps));
+    return median(times);
+  } finally {
+    compiled.dispose();
+  }
+}
+
+async function main(): Promise<BenchReply> {
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': wasmPlain,
+    'tfjs-backend-wasm-simd.wasm': wasmSimd,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
+  });
+  if (!(await tf.setBackend('wasm'))) return { ok: false, error: 'the wasm backend did not start' };
+  await tf.ready();
+  const read = async (name: string) => new Uint8Array(await (await fetch(`/mnist/${name}`)).arrayBuffer());
+  const data = await loadMnist(read, { validationCount: 5000 });
+  const docs = [beginnerJson, hiddenJson].map((json) => {
+    const parsed = parseDocument(JSON.stringify(json));
+    if (!parsed.ok) throw new Error(parsed.error);
+    return parsed.value;
+  });
+  const msPerStep: Record<string, Record<string, number>> = {};
+  for (const [config, fastPath] of [
+    ['dense-chain wasm kernels', true],
+    ['tfjs wasm ops', false],
+  ] as const) {
+    msPerStep[config] = {};
+    for (const doc of docs) msPerStep[config][doc.name] = await measure(doc, data, fastPath);
+  }
+  return { ok: true, backend: tf.getBackend(), msPerStep, userAgent: navigator.userAgent };
+}
+
+main().then(
+  (reply) => postMessage(reply),
+  (e: unknown) => postMessage({ ok: false, error: (e as Error).stack ?? String(e) } satisfies BenchReply),
+);
