@@ -78,8 +78,12 @@ export async function trainDenseChain(
   const t0 = performance.now();
   let lastYield = t0;
 
+  // The worker's pause hook (awaited between steps), read loosely until TrainOptions declares it.
+  const pauseGate = (options as { pauseGate?: () => Promise<void> }).pauseGate;
+
   try {
     while (steps < totalSteps) {
+      if (pauseGate) await pauseGate();
       if (options.signal?.aborted) {
         status = 'aborted';
         break;
