@@ -195,6 +195,31 @@ export function spmm(
     const orow = out + <usize>i * outStride + ((<usize>j0) << 2);
     const brow = bias + ((<usize>j0) << 2);
     let jj = 0;
+    if (r >= 16) {
+      let a0 = f32x4.splat(0);
+      let a1 = a0,
+        a2 = a0,
+        a3 = a0;
+      for (let p = p0; p < p1; p++) {
+        const s = f32x4.splat(load<f32>(val + ((<usize>p) << 2)));
+        const wr = tail + <usize>load<i32>(idx + ((<usize>p) << 2)) * ts;
+        a0 = madd(s, v128.load(wr), a0);
+        a1 = madd(s, v128.load(wr, 16), a1);
+        a2 = madd(s, v128.load(wr, 32), a2);
+        a3 = madd(s, v128.load(wr, 48), a3);
+      }
+      if (bias) {
+        a0 = f32x4.add(a0, v128.load(brow));
+        a1 = f32x4.add(a1, v128.load(brow, 16));
+        a2 = f32x4.add(a2, v128.load(brow, 32));
+        a3 = f32x4.add(a3, v128.load(brow, 48));
+      }
+      v128.store(orow, a0);
+      v128.store(orow, a1, 16);
+      v128.store(orow, a2, 32);
+      v128.store(orow, a3, 48);
+      jj = 16;
+    }
     for (; jj + 4 <= r; jj += 4) {
       let a = f32x4.splat(0);
       const tj = tail + ((<usize>jj) << 2);
@@ -384,6 +409,32 @@ export function spmmTGrad(
     const p1 = load<i32>(colPtr + ((<usize>(kk + 1)) << 2));
     const orow = tail + <usize>kk * ts;
     let jj = 0;
+    if (r >= 16) {
+      let a0 = f32x4.splat(0);
+      let a1 = a0,
+        a2 = a0,
+        a3 = a0;
+      const dj = dz + ((<usize>j0) << 2);
+      for (let p = p0; p < p1; p++) {
+        const s = f32x4.splat(load<f32>(val + ((<usize>p) << 2)));
+        const rr = dj + <usize>load<i32>(idx + ((<usize>p) << 2)) * dzStride;
+        a0 = madd(s, v128.load(rr), a0);
+        a1 = madd(s, v128.load(rr, 16), a1);
+        a2 = madd(s, v128.load(rr, 32), a2);
+        a3 = madd(s, v128.load(rr, 48), a3);
+      }
+      if (!dw) {
+        a0 = madd(cv, a0, v128.load(orow));
+        a1 = madd(cv, a1, v128.load(orow, 16));
+        a2 = madd(cv, a2, v128.load(orow, 32));
+        a3 = madd(cv, a3, v128.load(orow, 48));
+      }
+      v128.store(orow, a0);
+      v128.store(orow, a1, 16);
+      v128.store(orow, a2, 32);
+      v128.store(orow, a3, 48);
+      jj = 16;
+    }
     for (; jj + 4 <= r; jj += 4) {
       let a = f32x4.splat(0);
       const dj = dz + ((<usize>(j0 + jj)) << 2);
@@ -552,7 +603,8 @@ export function momentumUpdate(
 
 // exp(x) for 4 lanes: Cephes' expf polynomial after reduction by ln 2 (about 1 ulp).
 function exp4(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.3)), f32x4.splat(88.3));
+  // pmin/pmax are single instructions (min/max must also order NaN and ±0).
+  x = f32x4.pmin(f32x4.pmax(f32x4.splat(-87.3), x), f32x4.splat(88.3));
   // n = round(x / ln 2) by the 1.5·2²³ trick: t's low mantissa bits hold n.
   const magic = f32x4.splat(12582912.0);
   const t = madd(x, f32x4.splat(1.44269504088896341), magic);
@@ -596,7 +648,7 @@ export function relu(a: usize, len: i32): void {
   const zero = f32x4.splat(0);
   for (; i + 4 <= len; i += 4) {
     const o = a + ((<usize>i) << 2);
-    v128.store(o, f32x4.max(v128.load(o), zero));
+    v128.store(o, f32x4.pmax(zero, v128.load(o)));
   }
   for (; i < len; i++) {
     const o = a + ((<usize>i) << 2);
