@@ -71,8 +71,11 @@ export interface ContextRequest {
 }
 
 export interface EditorCallbacks {
-  /** A wire was dropped on an input: accept (the store adds the edge) or say why not. */
-  onConnect(from: Endpoint, to: Endpoint): Result<string>;
+  /**
+   * A wire was dropped on an input: accept (the store adds the edge) or say why not. When the
+   * wire was picked off an input, `replacing` is its edge: moving a wire is one edit.
+   */
+  onConnect(from: Endpoint, to: Endpoint, replacing?: string): Result<string>;
   onDisconnect(edgeId: string): void;
   /** Nodes were dragged to new positions (one call per drag, all moved nodes). */
   onMove(moves: { id: string; position: Position }[]): void;
@@ -168,21 +171,31 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
   area.use(minimap);
   AreaExtensions.simpleNodesOrder(area);
 
-  // Edits by the user go to the store; only `sync` changes the editor's contents.
+  // Edits by the user go to the store; only `sync` changes the editor's contents. One
+  // exception: a wire picked off an input is hidden while it is carried (`detached`); where it
+  // is dropped decides the edit (moved, removed, or restored by a re-sync).
+  let detached: string | undefined;
+  const restore = (): void => void (lastModel && sync(lastModel));
   editor.addPipe((ctx) => {
     if (syncing) return ctx;
     if (ctx.type === 'connectioncreate') {
       const c = ctx.data;
+      const replacing = detached;
+      detached = undefined;
       const result = cb.onConnect(
         { node: c.source, port: c.sourceOutput },
         { node: c.target, port: c.targetInput },
+        replacing,
       );
-      if (!result.ok) cb.onRefuse(result.error);
+      if (!result.ok) {
+        cb.onRefuse(result.error);
+        if (replacing) restore();
+      }
       return undefined;
     }
     if (ctx.type === 'connectionremove') {
-      cb.onDisconnect(ctx.data.id);
-      return undefined;
+      detached = ctx.data.id;
+      return ctx;
     }
     if (ctx.type === 'nodecreate' || ctx.type === 'noderemove' || ctx.type === 'clear') return undefined;
     return ctx;
@@ -211,7 +224,19 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
         socket: SocketData | null;
         created: boolean;
       };
-      if (!target && !created) {
+      // When a connection was made, Rete reports the drop before the `connectioncreate` that
+      // consumes `detached`; only a drop without one ends the carry here.
+      const carried = created ? undefined : detached;
+      if (!created) detached = undefined;
+      let backHome = false;
+      if (carried && !created) {
+        // Dropped back on its own input (reported as a drop on nothing), or somewhere it
+        // cannot go: put it back. Dropped on empty canvas: it is removed.
+        backHome = !target && isOverInput(carried);
+        if (target || backHome) restore();
+        else cb.onDisconnect(carried);
+      }
+      if (!target && !created && !backHome) {
         cb.onWireDrop({
           from: { node: initial.nodeId, port: initial.key, side: initial.side },
           at: toCanvas(lastClient.x, lastClient.y),
@@ -221,6 +246,16 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
     }
     return ctx;
   });
+
+  /** Is the pointer over the input socket that edge `edgeId` arrives at? */
+  function isOverInput(edgeId: string): boolean {
+    const edge = lastModel?.edges.find((e) => e.id === edgeId);
+    if (!edge) return false;
+    const selector = `[data-node-id="${CSS.escape(edge.target)}"] [data-testid="input-socket"][data-port="${CSS.escape(edge.targetInput)}"]`;
+    return document
+      .elementsFromPoint(lastClient.x, lastClient.y)
+      .some((el) => el instanceof Element && el.closest(selector) !== null);
+  }
 
   // A right click on a node bubbles to the canvas and is signalled twice; answer the first.
   const menuEvents = new WeakSet<MouseEvent>();
@@ -243,6 +278,14 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
       });
     }
     if (ctx.type === 'nodepicked' || ctx.type === 'pointerup') reportSelection();
+    if (ctx.type === 'pointerup' && detached) {
+      // Released over its own input, a picked-off wire stays in hand (Rete's click-to-connect
+      // mode); drop it so that it goes back where it was.
+      const carried = detached;
+      setTimeout(() => {
+        if (detached === carried && isOverInput(carried)) connection.drop();
+      });
+    }
     if (ctx.type === 'nodedragged') {
       const ids = new Set([...selectedIds(), ctx.data.id]);
       const moves: { id: string; position: Position }[] = [];
@@ -329,6 +372,7 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
   // Sync: diff the model against the canvas. Calls are serialised and coalesced, so a burst of
   // edits costs one pass and two passes never interleave.
   let pending: EditorModel | undefined;
+  let lastModel: EditorModel | undefined;
   let running: Promise<void> | undefined;
   let syncMs = 0;
   async function applyModel(model: EditorModel): Promise<void> {
@@ -401,6 +445,7 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
   }
 
   function sync(model: EditorModel): Promise<void> {
+    lastModel = model;
     pending = model;
     if (!running) {
       running = (async () => {

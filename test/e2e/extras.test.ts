@@ -36,6 +36,24 @@ describe('quick add, duplicate, box select, arrange, help', () => {
     await app.waitForDocument((d) => !d.nodes.some((n) => n.type === 'dropout'));
   });
 
+  it('moves a wire from one input to another as one undo step, and restores it if dropped back', async () => {
+    const { app } = s;
+    const dropout = await app.dragFromPalette('dropout', 600, 620);
+    const before = await app.documentJson();
+    // Picked off loss.in and dropped back on it: nothing changes.
+    await app.wire(app.socket('loss', 'input'), app.socket('loss', 'input'));
+    await app.canvas.locator('[data-edge-id="e3"]').waitFor();
+    expect(await app.documentJson()).toEqual(before);
+    // Picked off loss.in and dropped on the dropout: the wire moves.
+    await app.wire(app.socket('loss', 'input'), app.socket(dropout, 'input'));
+    const moved = await app.waitForDocument((d) => d.edges.some((e) => e.to.node === dropout));
+    expect(moved.edges.some((e) => e.to.node === 'loss')).toBe(false);
+    expect(moved.edges.find((e) => e.to.node === dropout)!.from.node).toBe('softmax');
+    await app.press('Control+z');
+    await app.waitForDocument((d) => JSON.stringify(d.edges) === JSON.stringify(before.edges));
+    await app.canvas.locator('[data-edge-id="e3"]').waitFor();
+  });
+
   it('duplicates with Ctrl+D and box-selects with Shift+drag', async () => {
     const { app, page } = s;
     await app.select('dense');
@@ -45,7 +63,8 @@ describe('quick add, duplicate, box select, arrange, help', () => {
     const a = await center(app.node('input'));
     const b = await center(app.node('softmax'));
     await page.keyboard.down('Shift');
-    await page.mouse.move(a.x - 120, a.y - 80);
+    const canvas = (await app.canvas.boundingBox())!;
+    await page.mouse.move(Math.max(canvas.x + 4, a.x - 120), Math.max(canvas.y + 4, a.y - 80));
     await page.mouse.down();
     await page.mouse.move(b.x, b.y, { steps: 6 }); // above the duplicate, which sits lower
     await page.mouse.up();

@@ -130,11 +130,15 @@ export const useGraphStore = defineStore('graph', () => {
     if (ids.length) commit(ops.removeEdges(doc.value, ids), 'Disconnect');
   }
 
-  /** Connect an output to an input, or say why not (the document is unchanged then). */
-  function connect(from: Endpoint, to: Endpoint): Result<string> {
-    const checked = ops.checkConnection(doc.value, from, to);
+  /**
+   * Connect an output to an input, or say why not (the document is unchanged then). With
+   * `replacing`, that edge is removed in the same step: a wire moved to another input.
+   */
+  function connect(from: Endpoint, to: Endpoint, replacing?: string): Result<string> {
+    const base = replacing === undefined ? doc.value : ops.removeEdges(doc.value, [replacing]);
+    const checked = ops.checkConnection(base, from, to);
     if (!checked.ok) return checked;
-    commit(checked.value.doc, 'Connect');
+    commit(checked.value.doc, replacing === undefined ? 'Connect' : 'Move wire');
     return { ok: true, value: checked.value.id };
   }
 

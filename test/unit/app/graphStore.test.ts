@@ -78,6 +78,23 @@ describe('graph store', () => {
     expect(g.doc.name).toBe('beginner');
   });
 
+  it('moves a wire (remove one edge, add another) as one step, or not at all', () => {
+    const g = useGraphStore();
+    g.reset(preset('beginner'));
+    g.addNode('dropout', { x: 0, y: 300 });
+    const before = g.doc;
+    const moved = g.connect({ node: 'softmax', port: 'out' }, { node: 'dropout', port: 'in' }, 'e3');
+    expect(moved.ok).toBe(true);
+    expect(g.doc.edges.some((e) => e.id === 'e3')).toBe(false);
+    expect(g.undoLabel).toBe('Move wire');
+    g.undo();
+    expect(g.doc).toBe(before);
+    // Moving it onto an occupied input is refused and leaves the old wire in place.
+    const refused = g.connect({ node: 'softmax', port: 'out' }, { node: 'dense', port: 'in' }, 'e3');
+    expect(refused.ok).toBe(false);
+    expect(g.doc).toBe(before);
+  });
+
   it('refuses a bad connection without touching the document or history', () => {
     const g = useGraphStore();
     g.reset(preset('beginner'));
