@@ -85,7 +85,8 @@ describe('graph store', () => {
     const before = g.doc;
     const moved = g.connect({ node: 'softmax', port: 'out' }, { node: 'dropout', port: 'in' }, 'e3');
     expect(moved.ok).toBe(true);
-    expect(g.doc.edges.some((e) => e.id === 'e3')).toBe(false);
+    expect(g.doc.edges.some((e) => e.to.node === 'loss')).toBe(false);
+    expect(g.doc.edges.some((e) => e.from.node === 'softmax' && e.to.node === 'dropout')).toBe(true);
     expect(g.undoLabel).toBe('Move wire');
     g.undo();
     expect(g.doc).toBe(before);
