@@ -137,7 +137,8 @@ export async function train(
   const totalSteps = totalStepsFor(options.duration, n, batchSize);
   if ((options.fastPath ?? true) && denseFastPath(compiled).ok) {
     const accuracy = (split: MnistSplit) => evaluateAccuracy(tf, compiled, split);
-    return trainDenseChain(tf, compiled, data, options, { batchSize, totalSteps, accuracy });
+    const fast = await trainDenseChain(tf, compiled, data, options, { batchSize, totalSteps, accuracy });
+    if (fast) return fast; // undefined: its memory could not be had; the tfjs path follows
   }
   const progressEvery = Math.max(1, options.progressEvery ?? 100);
   const validationEvery = options.validationEvery ?? 1000;

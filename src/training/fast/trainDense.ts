@@ -40,7 +40,8 @@ function tenth(lr: number): string {
 
 /**
  * Train an eligible dense chain (see `denseFastPath`) exactly as `train()` would. Resolves with
- * the same result shape; never rejects for a diverging loss.
+ * the same result shape (never rejects for a diverging loss), or with undefined, before any
+ * step, when the kernels' memory cannot be had (the caller then trains through tfjs).
  */
 export async function trainDenseChain(
   tf: Tf,
@@ -48,7 +49,7 @@ export async function trainDenseChain(
   data: MnistData,
   options: TrainOptions,
   context: DenseRunContext,
-): Promise<TrainResult> {
+): Promise<TrainResult | undefined> {
   const check = describeDenseChain(compiled);
   if (!check.ok) throw new Error(`trainDenseChain: not a dense chain (${check.reason}).`);
   const n = data.train.count;
@@ -57,7 +58,13 @@ export async function trainDenseChain(
   const validationEvery = options.validationEvery ?? 1000;
   const snapshotEvery = Math.max(1, options.snapshotEvery ?? 10);
 
-  const trainer = await DenseChainTrainer.create(check.chain, batchSize);
+  let trainer: DenseChainTrainer;
+  try {
+    trainer = await DenseChainTrainer.create(check.chain, batchSize);
+  } catch (e) {
+    if (e instanceof RangeError) return undefined; // WebAssembly memory could not grow
+    throw e;
+  }
   trainer.loadWeights();
 
   const random = mulberry32(options.seed ^ 0x5eed5eed);
