@@ -13,7 +13,6 @@ import type { Endpoint, Position } from '../core/document';
 import type { Result } from '../core/result';
 import ConnectionView from './components/ConnectionView.vue';
 import NodeView from './components/NodeView.vue';
-import SocketView from './components/SocketView.vue';
 import { GeometrySocketPosition } from './socketPosition';
 import { nodeSignature, type EdgeViewModel, type EditorModel, type NodeViewModel } from './viewModel';
 
@@ -158,7 +157,6 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
       customize: {
         node: () => NodeView,
         connection: () => ConnectionView,
-        socket: () => SocketView,
       },
     }),
   );
@@ -167,6 +165,9 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
 
   editor.use(area);
   area.use(connection);
+  // Sockets are drawn by the node view itself and positioned by geometry: once the connection
+  // plugin has registered a socket's element, the renderer need not mount an app for it.
+  area.addPipe((ctx) => (ctx.type === 'render' && ctx.data.type === 'socket' ? undefined : ctx));
   area.use(render);
   area.use(minimap);
   AreaExtensions.simpleNodesOrder(area);

@@ -143,7 +143,7 @@ export class EditorPage {
   }
 
   socket(nodeId: string, side: 'input' | 'output', port = side === 'input' ? 'in' : 'out'): Locator {
-    return this.node(nodeId).locator(`[data-testid="${side}-socket"][data-port="${port}"] .tw-socket`);
+    return this.node(nodeId).locator(`[data-testid="${side}-socket"][data-port="${port}"]`);
   }
 
   /** Drag a wire from one socket to another with real mouse events, in steps. */
