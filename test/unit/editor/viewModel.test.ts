@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../src/core/analyze';
 import type { GraphDocument } from '../../../src/core/document';
 import { PRESETS } from '../../../src/app/presets';
-import { formatCount, nodeSignature, toEditorModel } from '../../../src/editor/viewModel';
+import { socketOffset } from '../../../src/editor/socketPosition';
+import {
+  formatCount,
+  NODE_HEADER,
+  NODE_SUBTITLE,
+  NODE_WIDTH,
+  PORT_ROW,
+  nodeSignature,
+  toEditorModel,
+} from '../../../src/editor/viewModel';
 
 const preset = (id: string): GraphDocument => structuredClone(PRESETS.find((p) => p.id === id)!.doc);
 const model = (doc: GraphDocument) => toEditorModel(doc, analyzeGraph(doc));
@@ -87,5 +96,17 @@ describe('document → editor mapping', () => {
     [1_234_567, '1.23M'],
   ])('formats %d parameters as %s', (n, s) => {
     expect(formatCount(n)).toBe(s);
+  });
+
+  it('places sockets on the node edges, one row per port, from the geometry alone', () => {
+    const node = {
+      width: NODE_WIDTH,
+      view: { inputs: [{ id: 'a' }, { id: 'b' }], outputs: [{ id: 'out' }] },
+    };
+    const firstRow = 1 + NODE_HEADER + NODE_SUBTITLE + 2 + PORT_ROW / 2;
+    expect(socketOffset(node, 'input', 'a')).toEqual({ x: 0, y: firstRow });
+    expect(socketOffset(node, 'input', 'b')).toEqual({ x: 0, y: firstRow + PORT_ROW });
+    expect(socketOffset(node, 'output', 'out')).toEqual({ x: NODE_WIDTH, y: firstRow });
+    expect(socketOffset(node, 'output', 'missing')).toBeUndefined();
   });
 });
