@@ -13,6 +13,9 @@
  * For n < 32 the layout is plain row-major.
  */
 
+/** 64 bytes of static scratch. */
+const scratch: usize = memory.data(64, 16);
+
 /** a·b + c: fused where relaxed SIMD is enabled at build time, else a multiply and an add. */
 function madd(a: v128, b: v128, c: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
@@ -22,38 +25,111 @@ function madd(a: v128, b: v128, c: v128): v128 {
 // ---------------------------------------------------------------------------------------------
 // Batch conversion and sparse structure
 
+/** byte / 255 for every byte value (exactly the divisions `makeBatch` does), for `csrFromBytes`. */
+export function unitTable(lut: usize): void {
+  for (let b = 0; b < 256; b++) store<f32>(lut + ((<usize>b) << 2), <f32>b / <f32>255);
+}
+
 /**
- * CSR of a batch of byte images scaled to [0, 1] (value = byte / 255, as `makeBatch` computes
- * it), read straight from the bytes: 16 zero pixels are skipped at a time. Returns nnz.
+ * CSR of a batch of byte images scaled to [0, 1] (value = lut[byte], see `unitTable`): row i
+ * is image order[i] of `src` (or image i when `order` = 0). Read
+ * straight from the bytes, 16 at a time: a SIMD compare gives the mask of non-zero pixels and
+ * only its set bits are visited. Returns nnz.
  */
-export function csrFromBytes(src: usize, rows: i32, cols: i32, rowPtr: usize, idx: usize, val: usize): i32 {
+export function csrFromBytes(
+  src: usize,
+  order: usize,
+  rows: i32,
+  cols: i32,
+  lut: usize,
+  masks: usize,
+  rowPtr: usize,
+  idx: usize,
+  val: usize,
+): i32 {
+  // Pass 1, without branches, so the scattered image rows are fetched in parallel: the
+  // non-zero mask of every 16-pixel chunk (masks: rows × ⌊cols/16⌋ i32).
+  const chunks = cols >> 4;
+  for (let i = 0; i < rows; i++) {
+    const example = order ? load<i32>(order + ((<usize>i) << 2)) : i;
+    const row = src + <usize>example * <usize>cols;
+    const m = masks + ((<usize>i * <usize>chunks) << 2);
+    for (let c = 0; c < chunks; c++) {
+      store<i32>(
+        m + ((<usize>c) << 2),
+        i8x16.bitmask(i8x16.ne(v128.load(row + ((<usize>c) << 4)), i8x16.splat(0))),
+      );
+    }
+  }
+  // Pass 2: visit the set bits only (the rows are in cache now).
   let nnz = 0;
   for (let i = 0; i < rows; i++) {
     store<i32>(rowPtr + ((<usize>i) << 2), nnz);
-    const row = src + <usize>i * <usize>cols;
-    let k = 0;
-    for (; k + 16 <= cols; k += 16) {
-      if (!v128.any_true(v128.load(row + <usize>k))) continue;
-      for (let q = k; q < k + 16; q++) {
-        const b = load<u8>(row + <usize>q);
-        if (b) {
-          store<i32>(idx + ((<usize>nnz) << 2), q);
-          store<f32>(val + ((<usize>nnz) << 2), <f32>b / <f32>255);
-          nnz++;
-        }
-      }
-    }
-    for (; k < cols; k++) {
-      const b = load<u8>(row + <usize>k);
-      if (b) {
-        store<i32>(idx + ((<usize>nnz) << 2), k);
-        store<f32>(val + ((<usize>nnz) << 2), <f32>b / <f32>255);
+    const example = order ? load<i32>(order + ((<usize>i) << 2)) : i;
+    const row = src + <usize>example * <usize>cols;
+    const m = masks + ((<usize>i * <usize>chunks) << 2);
+    for (let c = 0; c < chunks; c++) {
+      let mask = load<i32>(m + ((<usize>c) << 2));
+      const k = c << 4;
+      while (mask) {
+        const q = k + ctz<i32>(mask);
+        mask &= mask - 1;
+        store<i32>(idx + ((<usize>nnz) << 2), q);
+        store<f32>(val + ((<usize>nnz) << 2), load<f32>(lut + ((<usize>load<u8>(row + <usize>q)) << 2)));
         nnz++;
       }
+    }
+    for (let k = chunks << 4; k < cols; k++) {
+      const b = load<u8>(row + <usize>k);
+      store<i32>(idx + ((<usize>nnz) << 2), k);
+      store<f32>(val + ((<usize>nnz) << 2), load<f32>(lut + ((<usize>b) << 2)));
+      nnz += i32(b != 0);
     }
   }
   store<i32>(rowPtr + ((<usize>rows) << 2), nnz);
   return nnz;
+}
+
+/**
+ * The weight gradient Aᵀ·dz of a narrow layer (n < 32) from A as CSR: dw[k × n] row-major is
+ * zeroed, then row i of A scatters a[i, k]·dz[i, :] into dw[k, :] (rows in order, so each sum
+ * runs in the same order as through a CSC). With `apply` ≠ 0 it ends with w ← c·dw + w.
+ */
+export function csrGradNarrow(
+  rowPtr: usize,
+  idx: usize,
+  val: usize,
+  rows: i32,
+  k: i32,
+  dz: usize,
+  n: i32,
+  dw: usize,
+  w: usize,
+  c: f32,
+  apply: i32,
+): void {
+  const len = k * n;
+  memory.fill(dw, 0, (<usize>len) << 2);
+  const stride = (<usize>n) << 2;
+  for (let i = 0; i < rows; i++) {
+    const g = dz + <usize>i * stride;
+    const p1 = load<i32>(rowPtr + ((<usize>(i + 1)) << 2));
+    for (let p = load<i32>(rowPtr + ((<usize>i) << 2)); p < p1; p++) {
+      const a = load<f32>(val + ((<usize>p) << 2));
+      const s = f32x4.splat(a);
+      const d = dw + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride;
+      let j = 0;
+      for (; j + 4 <= n; j += 4) {
+        const o = (<usize>j) << 2;
+        v128.store(d + o, madd(s, v128.load(g + o), v128.load(d + o)));
+      }
+      for (; j < n; j++) {
+        const o = (<usize>j) << 2;
+        store<f32>(d + o, a * load<f32>(g + o) + load<f32>(d + o));
+      }
+    }
+  }
+  if (apply) sgdUpdate(w, dw, len, c);
 }
 
 /** CSR of the non-zeros of a[rows × cols]: rowPtr (rows + 1), col indices, values. Returns nnz. */
@@ -239,6 +315,53 @@ export function spmm(
       }
       if (bias) a += load<f32>(brow + ((<usize>jj) << 2));
       store<f32>(orow + ((<usize>jj) << 2), a);
+    }
+  }
+}
+
+/**
+ * out[rows × n] = A·W (+ bias) for n ≤ 16, A as CSR, W[k × n] row-major: one pass over each
+ * row's non-zeros with 4 accumulators. Each W row is read as 16 floats, reading past its n
+ * values into what follows (the extra lanes are never stored), so W needs 64 readable bytes
+ * after its end.
+ */
+export function spmmNarrow(
+  rowPtr: usize,
+  idx: usize,
+  val: usize,
+  rows: i32,
+  w: usize,
+  n: i32,
+  bias: usize,
+  out: usize,
+): void {
+  const stride = (<usize>n) << 2;
+  for (let i = 0; i < rows; i++) {
+    const p0 = load<i32>(rowPtr + ((<usize>i) << 2));
+    const p1 = load<i32>(rowPtr + ((<usize>(i + 1)) << 2));
+    let a0 = f32x4.splat(0);
+    let a1 = a0,
+      a2 = a0,
+      a3 = a0;
+    for (let p = p0; p < p1; p++) {
+      const s = f32x4.splat(load<f32>(val + ((<usize>p) << 2)));
+      const wr = w + <usize>load<i32>(idx + ((<usize>p) << 2)) * stride;
+      a0 = madd(s, v128.load(wr), a0);
+      a1 = madd(s, v128.load(wr, 16), a1);
+      a2 = madd(s, v128.load(wr, 32), a2);
+      a3 = madd(s, v128.load(wr, 48), a3);
+    }
+    // Through a 64-byte scratch after the row's output: only its first n lanes are copied.
+    const o = out + <usize>i * stride;
+    const t = scratch;
+    v128.store(t, a0);
+    v128.store(t, a1, 16);
+    v128.store(t, a2, 32);
+    v128.store(t, a3, 48);
+    for (let j = 0; j < n; j++) {
+      let x = load<f32>(t + ((<usize>j) << 2));
+      if (bias) x += load<f32>(bias + ((<usize>j) << 2));
+      store<f32>(o + ((<usize>j) << 2), x);
     }
   }
 }

@@ -94,6 +94,8 @@ export class DenseChainTrainer {
   private readonly params: { at: number; floats: number };
   private readonly snapshots: [Float32Array, Float32Array];
   private readonly scale: number;
+  /** The images copied into the kernels' memory at creation (batches of them need no copy). */
+  private images: Uint8Array | undefined;
 
   private constructor(
     private readonly kernels: DenseKernels,
@@ -101,6 +103,13 @@ export class DenseChainTrainer {
     readonly batchSize: number,
     private readonly buf: {
       bytes: number;
+      /** The batch's example indices, and a copy of `images` (0 without) they index. */
+      order: number;
+      images: number;
+      /** byte / 255 for each byte value. */
+      lut: number;
+      /** Scratch of `csrFromBytes`: a non-zero mask per 16 pixels. */
+      masks: number;
       labels: number;
       x: number;
       y: number;
@@ -136,7 +145,7 @@ export class DenseChainTrainer {
   }
 
   /** Lay out the buffers for `chain` at batch size `batchSize` in a fresh kernel instance. */
-  static async create(chain: DenseChain, batchSize: number): Promise<DenseChainTrainer> {
+  static async create(chain: DenseChain, batchSize: number, images?: Uint8Array): Promise<DenseChainTrainer> {
     const kernels = await instantiateDenseKernels();
     const B = batchSize;
     const L = new Layout(PAGE); // the first page stays the module's own
@@ -176,6 +185,10 @@ export class DenseChainTrainer {
     const narrow = sizes.filter((s, i) => i > 0 && s.n < NARROW);
     const buf = {
       bytes: L.take(B * chain.inputSize),
+      order: L.take(B * 4),
+      images: images ? L.take(images.length) : 0,
+      lut: L.take(256 * 4),
+      masks: L.take(B * Math.ceil(chain.inputSize / 16) * 4),
       labels: L.take(B * 4),
       x: L.take(B * chain.inputSize * 4),
       y: L.take(B * nOut * 4),
@@ -198,7 +211,11 @@ export class DenseChainTrainer {
     const have = kernels.memory.buffer.byteLength;
     if (L.end > have) kernels.memory.grow(Math.ceil((L.end - have) / PAGE));
     const trainer = new DenseChainTrainer(kernels, chain, B, buf, layers, params);
-    trainer.f32.fill(0, PAGE / 4);
+    kernels.unitTable(buf.lut);
+    if (images) {
+      trainer.u8.set(images, buf.images);
+      trainer.images = images;
+    }
     return trainer;
   }
 
@@ -244,13 +261,17 @@ export class DenseChainTrainer {
     if (this.chain.inputSize !== IMAGE_SIZE || nOut !== NUM_CLASSES) {
       throw new Error('setMnistBatch: the chain must take 784 values and output 10 classes.');
     }
-    const { bytes, labels, y } = this.buf;
+    const { bytes, labels, y, order } = this.buf;
+    const stored = split.images === this.images;
     for (let i = 0; i < B; i++) {
       const k = indices ? indices[start + i]! : start + i;
-      this.u8.set(split.images.subarray(k * IMAGE_SIZE, (k + 1) * IMAGE_SIZE), bytes + i * IMAGE_SIZE);
+      if (stored) this.i32[order / 4 + i] = k;
+      else this.u8.set(split.images.subarray(k * IMAGE_SIZE, (k + 1) * IMAGE_SIZE), bytes + i * IMAGE_SIZE);
       this.i32[labels / 4 + i] = split.labels[k]!;
     }
-    this.kernels.csrFromBytes(bytes, B, IMAGE_SIZE, this.buf.xRowPtr, this.buf.xRowIdx, this.buf.xRowVal);
+    const { lut, masks, xRowPtr, xRowIdx, xRowVal } = this.buf;
+    const [src, rows] = stored ? [this.buf.images, order] : [bytes, 0];
+    this.kernels.csrFromBytes(src, rows, B, IMAGE_SIZE, lut, masks, xRowPtr, xRowIdx, xRowVal);
     this.inputCsc();
     this.f32.fill(0, y / 4, y / 4 + B * NUM_CLASSES);
     for (let i = 0; i < B; i++) this.f32[y / 4 + i * NUM_CLASSES + this.i32[labels / 4 + i]!] = 1;
@@ -275,7 +296,9 @@ export class DenseChainTrainer {
     this.inputCsc();
   }
 
+  /** The CSC of the input, for a wide first layer's weight gradient (a narrow one uses the CSR). */
   private inputCsc(): void {
+    if (this.layers[0]!.n < NARROW) return;
     const b = this.buf;
     const k = this.chain.inputSize;
     this.kernels.cscFromCsr(
@@ -333,6 +356,8 @@ export class DenseChainTrainer {
       if (l.wt) {
         K.transpose(l.w, l.k, l.n, l.wt);
         K.denseDotT(a, B, l.k, l.wt, l.n, l.b, l.h);
+      } else if (i === 0 && l.n <= 16) {
+        K.spmmNarrow(b.xRowPtr, b.xRowIdx, b.xRowVal, B, l.w, l.n, l.b, l.h);
       } else if (i === 0) {
         K.spmm(b.xRowPtr, b.xRowIdx, b.xRowVal, B, l.w, l.k, l.n, l.b, l.h, 1);
       } else {
@@ -374,8 +399,11 @@ export class DenseChainTrainer {
         K.spmm(rowPtr, rowIdx, rowVal, l.n, input, B, l.k, 0, b.dwt, 0);
         K.applyTransposed(l.w, b.dwt, l.k, l.n, c, fused ? 0 : l.dw);
       } else {
-        if (i === 0) K.spmmTGrad(b.xColPtr, b.xColIdx, b.xColVal, l.k, l.g, l.n, l.w, c, fused ? 0 : l.dw);
-        else {
+        if (i === 0 && l.n < NARROW) {
+          K.csrGradNarrow(b.xRowPtr, b.xRowIdx, b.xRowVal, B, l.k, l.g, l.n, l.dw, l.w, c, fused ? 1 : 0);
+        } else if (i === 0) {
+          K.spmmTGrad(b.xColPtr, b.xColIdx, b.xColVal, l.k, l.g, l.n, l.w, c, fused ? 0 : l.dw);
+        } else {
           K.toCsc(input, B, l.k, colPtr, colIdx, colVal);
           K.spmmTGrad(colPtr, colIdx, colVal, l.k, l.g, l.n, l.w, c, fused ? 0 : l.dw);
         }

@@ -10,7 +10,31 @@ type Ptr = number;
 /** The module's exports: kernels over float32 buffers at byte addresses (see the source). */
 export interface DenseKernels {
   memory: WebAssembly.Memory;
-  csrFromBytes(src: Ptr, rows: number, cols: number, rowPtr: Ptr, idx: Ptr, val: Ptr): number;
+  unitTable(lut: Ptr): void;
+  csrFromBytes(
+    src: Ptr,
+    order: Ptr,
+    rows: number,
+    cols: number,
+    lut: Ptr,
+    masks: Ptr,
+    rowPtr: Ptr,
+    idx: Ptr,
+    val: Ptr,
+  ): number;
+  csrGradNarrow(
+    rowPtr: Ptr,
+    idx: Ptr,
+    val: Ptr,
+    rows: number,
+    k: number,
+    dz: Ptr,
+    n: number,
+    dw: Ptr,
+    w: Ptr,
+    c: number,
+    apply: number,
+  ): void;
   toCsr(a: Ptr, rows: number, cols: number, rowPtr: Ptr, idx: Ptr, val: Ptr): number;
   toCsc(a: Ptr, rows: number, cols: number, colPtr: Ptr, idx: Ptr, val: Ptr): number;
   spmm(
@@ -26,6 +50,7 @@ export interface DenseKernels {
     panelled: number,
   ): void;
   transposePanels(w: Ptr, k: number, n: number, dst: Ptr): void;
+  spmmNarrow(rowPtr: Ptr, idx: Ptr, val: Ptr, rows: number, w: Ptr, n: number, bias: Ptr, out: Ptr): void;
   denseDotT(a: Ptr, rows: number, k: number, wt: Ptr, n: number, bias: Ptr, out: Ptr): void;
   applyTransposed(w: Ptr, gt: Ptr, k: number, n: number, c: number, dw: Ptr): void;
   cscFromCsr(

@@ -60,7 +60,8 @@ export async function trainDenseChain(
 
   let trainer: DenseChainTrainer;
   try {
-    trainer = await DenseChainTrainer.create(check.chain, batchSize);
+    // The training images go into the kernels' memory once, so batches are gathered there.
+    trainer = await DenseChainTrainer.create(check.chain, batchSize, data.train.images);
   } catch (e) {
     if (e instanceof RangeError) return undefined; // WebAssembly memory could not grow
     throw e;
