@@ -212,7 +212,12 @@ export class EditorPage {
 
   /** Dismiss every toast, so a test only sees its own. */
   async clearToasts(): Promise<void> {
-    for (const close of await this.page.getByRole('button', { name: 'Dismiss' }).all()) await close.click();
+    const close = this.page.getByRole('button', { name: 'Dismiss' });
+    while ((await close.count()) > 0)
+      await close
+        .first()
+        .click({ timeout: 2000 })
+        .catch(() => undefined);
   }
 
   async press(keys: string): Promise<void> {
