@@ -49,6 +49,11 @@ export interface TrainOptions {
   snapshotEvery?: number;
   /** Stops training between steps; the weights reached so far are kept and evaluated. */
   signal?: AbortSignal;
+  /**
+   * Awaited before every step: resolve at once to go on, or later to pause until then (e.g. a
+   * Pause button in the worker). Time spent paused does not count as training time.
+   */
+  pauseGate?: () => Promise<void>;
   /** Measure train/validation/test accuracy at the end (default true). */
   evaluate?: boolean;
   /**
@@ -163,10 +168,21 @@ export async function train(
   let lastLoss = Number.NaN;
   const t0 = performance.now();
   let lastYield = t0;
+  let pausedMs = 0;
+  const elapsedMs = () => performance.now() - t0 - pausedMs;
   const uninstall = (options.fastMatMulGrad ?? true) ? installFastMatMulGrad(tf) : undefined;
 
   try {
     while (steps < totalSteps) {
+      if (options.pauseGate) {
+        const before = performance.now();
+        await options.pauseGate();
+        const waited = performance.now() - before;
+        if (waited > 1) {
+          pausedMs += waited;
+          lastYield = performance.now();
+        }
+      }
       if (options.signal?.aborted) {
         status = 'aborted';
         break;
@@ -231,7 +247,7 @@ export async function train(
       }
 
       if (report) {
-        const elapsedSeconds = (performance.now() - t0) / 1000;
+        const elapsedSeconds = elapsedMs() / 1000;
         const stepsPerSecond = steps / Math.max(elapsedSeconds, 1e-9);
         const point = { step: steps, loss, batchAccuracy: correctCount / batchSize };
         history.push(point);
@@ -265,7 +281,7 @@ export async function train(
     release(good);
     release(pending);
   }
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = elapsedMs() / 1000;
 
   const evaluate = options.evaluate ?? true;
   let validationAccuracy = Number.NaN;

@@ -179,6 +179,38 @@ describe('train', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('waits at the pause gate between steps, without counting the pause as training time', async () => {
+    const doc = withTraining(loadPreset('beginner'), { duration: { unit: 'steps', steps: 40 } });
+    const compiled = compileGraph(tf, doc, analyzeGraph(doc));
+    let calls = 0;
+    let stepsAtPause = -1;
+    const seen: number[] = [];
+    const t = performance.now();
+    const result = await train(
+      tf,
+      compiled,
+      data,
+      options(doc, {
+        fastPath: false,
+        evaluate: false,
+        progressEvery: 1,
+        onProgress: (p) => seen.push(p.step),
+        pauseGate: () => {
+          calls++;
+          if (calls !== 21) return Promise.resolve();
+          stepsAtPause = seen.length;
+          return new Promise((resolve) => setTimeout(resolve, 400));
+        },
+      }),
+    );
+    const wall = (performance.now() - t) / 1000;
+    compiled.dispose();
+    expect(result.status).toBe('completed');
+    expect(calls).toBe(40);
+    expect(stepsAtPause).toBe(20);
+    expect(wall - result.seconds).toBeGreaterThan(0.35);
+  });
+
   it('trains the same with the fast matMul gradient as with the stock one', async () => {
     const doc = withTraining(loadPreset('hidden-layer'), { duration: { unit: 'steps', steps: 5 } });
     const weights = async (fastMatMulGrad: boolean) => {
