@@ -59,7 +59,7 @@ export const NODE_HEADER = 36;
 export const NODE_SUBTITLE = 22;
 export const PORT_ROW = 26;
 export const NODE_PADDING = 10;
-export const PROBLEM_STRIP = 44;
+export const PROBLEM_STRIP = 48;
 
 export function nodeHeight(rows: number, hasProblems: boolean): number {
   return (

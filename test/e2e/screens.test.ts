@@ -37,6 +37,15 @@ describe.each([
     await app.press('Escape');
     await page.screenshot({ path: `screenshots/errors-${width}x${height}.png` });
     expect(await app.canvas.getByTestId('error-badge').count()).toBeGreaterThan(0);
+    // Hiding the palette and the panel gives the canvas the whole width.
+    await app.testId('btn-toggle-palette').click();
+    await app.testId('btn-toggle-side').click();
+    await expect.poll(async () => (await app.canvas.boundingBox())?.width).toBe(width);
+    await app.testId('btn-fit').click();
+    await page.screenshot({ path: `screenshots/canvas-only-${width}x${height}.png` });
+    await app.testId('btn-toggle-palette').click();
+    await app.testId('btn-toggle-side').click();
+    await app.testId('palette').waitFor();
     expect(app.errors).toEqual([]);
   });
 });

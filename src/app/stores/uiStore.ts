@@ -5,6 +5,9 @@ import type { ContextRequest, WireDrop } from '../../editor/createEditor';
 
 export const useUiStore = defineStore('ui', () => {
   const helpOpen = ref(false);
+  /** The palette and the side panel can be hidden to give the canvas the whole width. */
+  const paletteVisible = ref(true);
+  const sideVisible = ref(true);
   const presetsOpen = ref(false);
   /** Open when a wire was released on empty canvas, or "Add node…" was chosen. */
   const quickAdd = ref<{
@@ -17,5 +20,14 @@ export const useUiStore = defineStore('ui', () => {
   const diagnosticsOpen = ref(false);
   const autosave = ref<'idle' | 'pending' | 'saved' | 'failed'>('idle');
 
-  return { helpOpen, presetsOpen, quickAdd, contextMenu, diagnosticsOpen, autosave };
+  return {
+    helpOpen,
+    paletteVisible,
+    sideVisible,
+    presetsOpen,
+    quickAdd,
+    contextMenu,
+    diagnosticsOpen,
+    autosave,
+  };
 });
