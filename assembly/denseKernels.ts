@@ -91,6 +91,82 @@ export function csrFromBytes(
 }
 
 /**
+ * Append `rows` byte images to a sparse image store: each non-zero pixel as one u32 entry
+ * (column << 8 | byte), image r's entries from ptr[r] to ptr[r + 1]. Entries are written from
+ * index `nnz` on and ptr[0..rows] is filled; returns the new entry count. `masks` is scratch
+ * of ⌊cols/16⌋ i32.
+ */
+export function storeFromBytes(
+  src: usize,
+  rows: i32,
+  cols: i32,
+  masks: usize,
+  ptr: usize,
+  entries: usize,
+  nnz: i32,
+): i32 {
+  const chunks = cols >> 4;
+  for (let i = 0; i < rows; i++) {
+    store<i32>(ptr + ((<usize>i) << 2), nnz);
+    const row = src + <usize>i * <usize>cols;
+    for (let c = 0; c < chunks; c++) {
+      store<i32>(
+        masks + ((<usize>c) << 2),
+        i8x16.bitmask(i8x16.ne(v128.load(row + ((<usize>c) << 4)), i8x16.splat(0))),
+      );
+    }
+    for (let c = 0; c < chunks; c++) {
+      let mask = load<i32>(masks + ((<usize>c) << 2));
+      while (mask) {
+        const q = (c << 4) + ctz<i32>(mask);
+        mask &= mask - 1;
+        store<u32>(entries + ((<usize>nnz) << 2), ((<u32>q) << 8) | (<u32>load<u8>(row + <usize>q)));
+        nnz++;
+      }
+    }
+    for (let q = chunks << 4; q < cols; q++) {
+      const b = load<u8>(row + <usize>q);
+      if (b) {
+        store<u32>(entries + ((<usize>nnz) << 2), ((<u32>q) << 8) | (<u32>b));
+        nnz++;
+      }
+    }
+  }
+  store<i32>(ptr + ((<usize>rows) << 2), nnz);
+  return nnz;
+}
+
+/**
+ * CSR of a batch gathered from a sparse image store (see `storeFromBytes`): row i is image
+ * order[i], values lut[byte] (see `unitTable`). Returns nnz.
+ */
+export function csrFromStore(
+  ptr: usize,
+  entries: usize,
+  order: usize,
+  rows: i32,
+  lut: usize,
+  rowPtr: usize,
+  idx: usize,
+  val: usize,
+): i32 {
+  let nnz = 0;
+  for (let i = 0; i < rows; i++) {
+    store<i32>(rowPtr + ((<usize>i) << 2), nnz);
+    const image = <usize>load<i32>(order + ((<usize>i) << 2));
+    const p1 = load<i32>(ptr + ((image + 1) << 2));
+    for (let p = load<i32>(ptr + (image << 2)); p < p1; p++) {
+      const e = load<u32>(entries + ((<usize>p) << 2));
+      store<i32>(idx + ((<usize>nnz) << 2), <i32>(e >> 8));
+      store<f32>(val + ((<usize>nnz) << 2), load<f32>(lut + ((<usize>(e & 255)) << 2)));
+      nnz++;
+    }
+  }
+  store<i32>(rowPtr + ((<usize>rows) << 2), nnz);
+  return nnz;
+}
+
+/**
  * The weight gradient Aᵀ·dz of a narrow layer (n < 32) from A as CSR: dw[k × n] row-major is
  * zeroed, then row i of A scatters a[i, k]·dz[i, :] into dw[k, :] (rows in order, so each sum
  * runs in the same order as through a CSC). With `apply` ≠ 0 it ends with w ← c·dw + w.

@@ -87,14 +87,18 @@ class Layout {
  */
 export class DenseChainTrainer {
   private readonly layers: LayerBuffers[];
-  private readonly f32: Float32Array;
-  private readonly i32: Int32Array;
-  private readonly u8: Uint8Array;
+  // Views of the kernels' memory (made again when it grows).
+  private f32: Float32Array;
+  private i32: Int32Array;
+  private u8: Uint8Array;
   /** Parameters (all kernels and biases) are one block, so a snapshot is one copy. */
   private readonly params: { at: number; floats: number };
   private readonly snapshots: [Float32Array, Float32Array];
   private readonly scale: number;
-  /** The images copied into the kernels' memory at creation (batches of them need no copy). */
+  /**
+   * The images whose sparse copy (non-zero pixels only, see `storeFromBytes`) was made in the
+   * kernels' memory at creation: their batches are gathered there, with no copy per step.
+   */
   private images: Uint8Array | undefined;
 
   private constructor(
@@ -103,9 +107,10 @@ export class DenseChainTrainer {
     readonly batchSize: number,
     private readonly buf: {
       bytes: number;
-      /** The batch's example indices, and a copy of `images` (0 without) they index. */
+      /** The batch's example indices into the sparse image store: pointers, then entries. */
       order: number;
-      images: number;
+      storePtr: number;
+      storeEntries: number;
       /** byte / 255 for each byte value. */
       lut: number;
       /** Scratch of `csrFromBytes`: a non-zero mask per 16 pixels. */
@@ -186,7 +191,7 @@ export class DenseChainTrainer {
     const buf = {
       bytes: L.take(B * chain.inputSize),
       order: L.take(B * 4),
-      images: images ? L.take(images.length) : 0,
+      storePtr: images ? L.take((images.length / chain.inputSize + 1) * 4) : 0,
       lut: L.take(256 * 4),
       masks: L.take(B * Math.ceil(chain.inputSize / 16) * 4),
       labels: L.take(B * 4),
@@ -207,16 +212,43 @@ export class DenseChainTrainer {
       wt: L.take(Math.max(0, ...sizes.slice(1).map((s) => s.k * s.n)) * 4),
       gt: L.take(Math.max(0, ...narrow.map((s) => s.n * B)) * 4),
       dwt: L.take(Math.max(0, ...narrow.map((s) => s.n * s.k)) * 4),
+      storeEntries: 0, // last: the store grows while it is built
     };
+    buf.storeEntries = L.take(0);
     const have = kernels.memory.buffer.byteLength;
     if (L.end > have) kernels.memory.grow(Math.ceil((L.end - have) / PAGE));
     const trainer = new DenseChainTrainer(kernels, chain, B, buf, layers, params);
     kernels.unitTable(buf.lut);
-    if (images) {
-      trainer.u8.set(images, buf.images);
-      trainer.images = images;
-    }
+    if (images) trainer.buildStore(images);
     return trainer;
+  }
+
+  /** The sparse copy of `images` (whole images of `inputSize` bytes), batch by batch. */
+  private buildStore(images: Uint8Array): void {
+    const K = this.kernels;
+    const { bytes, masks, storePtr, storeEntries } = this.buf;
+    const size = this.chain.inputSize;
+    const count = images.length / size;
+    let nnz = 0;
+    for (let start = 0; start < count; start += this.batchSize) {
+      const rows = Math.min(this.batchSize, count - start);
+      const need = storeEntries + (nnz + rows * size) * 4;
+      const have = K.memory.buffer.byteLength;
+      if (need > have) {
+        K.memory.grow(Math.ceil((need - have + 4 * 2 ** 20) / PAGE));
+        this.views();
+      }
+      this.u8.set(images.subarray(start * size, (start + rows) * size), bytes);
+      nnz = K.storeFromBytes(bytes, rows, size, masks, storePtr + start * 4, storeEntries, nnz);
+    }
+    this.images = images;
+  }
+
+  private views(): void {
+    const memory = this.kernels.memory.buffer;
+    this.f32 = new Float32Array(memory);
+    this.i32 = new Int32Array(memory);
+    this.u8 = new Uint8Array(memory);
   }
 
   /** Copy the tfjs variables' current values in (and zero the momentum accumulators). */
@@ -270,8 +302,12 @@ export class DenseChainTrainer {
       this.i32[labels / 4 + i] = split.labels[k]!;
     }
     const { lut, masks, xRowPtr, xRowIdx, xRowVal } = this.buf;
-    const [src, rows] = stored ? [this.buf.images, order] : [bytes, 0];
-    this.kernels.csrFromBytes(src, rows, B, IMAGE_SIZE, lut, masks, xRowPtr, xRowIdx, xRowVal);
+    if (stored) {
+      const { storePtr, storeEntries } = this.buf;
+      this.kernels.csrFromStore(storePtr, storeEntries, order, B, lut, xRowPtr, xRowIdx, xRowVal);
+    } else {
+      this.kernels.csrFromBytes(bytes, 0, B, IMAGE_SIZE, lut, masks, xRowPtr, xRowIdx, xRowVal);
+    }
     this.inputCsc();
     this.f32.fill(0, y / 4, y / 4 + B * NUM_CLASSES);
     for (let i = 0; i < B; i++) this.f32[y / 4 + i * NUM_CLASSES + this.i32[labels / 4 + i]!] = 1;

@@ -11,6 +11,25 @@ type Ptr = number;
 export interface DenseKernels {
   memory: WebAssembly.Memory;
   unitTable(lut: Ptr): void;
+  storeFromBytes(
+    src: Ptr,
+    rows: number,
+    cols: number,
+    masks: Ptr,
+    ptr: Ptr,
+    entries: Ptr,
+    nnz: number,
+  ): number;
+  csrFromStore(
+    ptr: Ptr,
+    entries: Ptr,
+    order: Ptr,
+    rows: number,
+    lut: Ptr,
+    rowPtr: Ptr,
+    idx: Ptr,
+    val: Ptr,
+  ): number;
   csrFromBytes(
     src: Ptr,
     order: Ptr,
