@@ -1,0 +1,200 @@
+/**
+ * Everything that leaves or enters the app as a file or link: model zips, generated code,
+ * pictures carrying the graph, share links, and opening any of them (or a plain graph JSON,
+ * or a model.json with its weight files). Decoding is the core's; this module only touches
+ * files, blobs and the clipboard.
+ */
+import { analyzeGraph } from '../core/analyze';
+import type { GraphDocument } from '../core/document';
+import { generatePython, fileStem } from '../core/codegen/python';
+import { generateTypeScript } from '../core/codegen/typescript';
+import { embedGraphInPng, extractGraphFromPng, shareUrl } from '../core/exchange/graphCarriers';
+import { extractGraphFromSvg, renderGraphSvg } from '../core/exchange/graphSvg';
+import { MAX_WEIGHT_BYTES, modelJsonToGraph, readWeights } from '../core/exchange/importLayersModel';
+import { MODEL_JSON, unzipModel } from '../core/exchange/modelArchive';
+import { MAX_DOCUMENT_BYTES, parseDocument } from '../core/parseDocument';
+import { err, ok, type Result } from '../core/result';
+import type { LayerWeights } from '../training/weights';
+
+/** Offer bytes or text as a download. */
+export function download(name: string, content: Uint8Array | string, type: string): void {
+  const blob = new Blob([typeof content === 'string' ? content : (content.slice().buffer as ArrayBuffer)], {
+    type,
+  });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function validOrReason(doc: GraphDocument): string | undefined {
+  const analysis = analyzeGraph(doc);
+  return analysis.valid
+    ? undefined
+    : 'Fix the graph’s errors first: code is generated only for a valid graph.';
+}
+
+export function exportPython(doc: GraphDocument): string | undefined {
+  const reason = validOrReason(doc);
+  if (reason) return reason;
+  download(`${fileStem(doc.name)}.py`, generatePython(doc, analyzeGraph(doc)), 'text/x-python');
+  return undefined;
+}
+
+export function exportTypeScript(doc: GraphDocument): string | undefined {
+  const reason = validOrReason(doc);
+  if (reason) return reason;
+  download(`${fileStem(doc.name)}.ts`, generateTypeScript(doc, analyzeGraph(doc)), 'text/typescript');
+  return undefined;
+}
+
+export function exportSvg(doc: GraphDocument): void {
+  download(`${fileStem(doc.name)}.svg`, renderGraphSvg(doc, analyzeGraph(doc)), 'image/svg+xml');
+}
+
+/** Rasterise the SVG picture at 2× and embed the document in the PNG. */
+export async function graphPng(doc: GraphDocument): Promise<Uint8Array> {
+  const svg = renderGraphSvg(doc, analyzeGraph(doc));
+  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+  try {
+    const image = new Image();
+    image.src = url;
+    await image.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = image.width * 2;
+    canvas.height = image.height * 2;
+    const ctx = canvas.getContext('2d')!;
+    ctx.scale(2, 2);
+    ctx.drawImage(image, 0, 0);
+    const blob = await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob(
+        (b) => (b ? resolve(b) : reject(new Error('The picture could not be encoded.'))),
+        'image/png',
+      ),
+    );
+    return embedGraphInPng(new Uint8Array(await blob.arrayBuffer()), doc);
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+export async function exportPng(doc: GraphDocument): Promise<void> {
+  download(`${fileStem(doc.name)}.png`, await graphPng(doc), 'image/png');
+}
+
+/** Copy a link that opens this graph; returns the link. */
+export async function copyShareLink(doc: GraphDocument): Promise<string> {
+  const base = `${location.origin}${location.pathname}`;
+  const link = shareUrl(base, doc);
+  try {
+    await navigator.clipboard.writeText(link);
+  } catch {
+    // Without clipboard permission the caller still shows the link to copy by hand.
+  }
+  return link;
+}
+
+export interface Opened {
+  doc: GraphDocument;
+  /** Present when a trained model was opened. */
+  weights?: LayerWeights;
+  notes: string[];
+  /** What was opened, for the confirmation message. */
+  what: string;
+}
+
+async function bytesOf(file: File, limit: number): Promise<Result<Uint8Array>> {
+  if (file.size > limit)
+    return err(
+      `"${file.name}" is ${(file.size / 2 ** 20).toFixed(1)} MB; the limit is ${limit / 2 ** 20} MB.`,
+    );
+  try {
+    return ok(new Uint8Array(await file.arrayBuffer()));
+  } catch {
+    return err(`"${file.name}" could not be read.`);
+  }
+}
+
+function openModel(
+  modelJsonText: string,
+  read: (name: string) => Uint8Array | undefined,
+  source: string,
+): Result<Opened> {
+  let json: unknown;
+  try {
+    json = JSON.parse(modelJsonText);
+  } catch (e) {
+    return err(`${source}: model.json is not valid JSON: ${(e as Error).message}.`);
+  }
+  const graph = modelJsonToGraph(json);
+  if (!graph.ok) return err(`${source}: ${graph.error}`);
+  const weights = readWeights(graph.value.doc, graph.value.manifest, read);
+  if (!weights.ok) return err(`${source}: ${weights.error}`);
+  return ok({
+    doc: graph.value.doc,
+    weights: weights.value,
+    notes: graph.value.notes,
+    what: `the model in ${source}`,
+  });
+}
+
+/**
+ * Open what the user dropped or picked: a graph (.json), a picture of one (.png, .svg), a
+ * model zip, or a model.json with its weight files. Never throws; refusals say why.
+ */
+export async function openFiles(files: File[]): Promise<Result<Opened>> {
+  if (!files.length) return err('No file was given.');
+  const lower = (f: File) => f.name.toLowerCase();
+  const zip = files.find((f) => lower(f).endsWith('.zip'));
+  if (zip) {
+    const bytes = await bytesOf(zip, MAX_WEIGHT_BYTES);
+    if (!bytes.ok) return bytes;
+    const entries = unzipModel(bytes.value);
+    if (!entries.ok) return err(`"${zip.name}": ${entries.error}`);
+    return openModel(
+      new TextDecoder().decode(entries.value.get(MODEL_JSON)),
+      (n) => entries.value.get(n),
+      `"${zip.name}"`,
+    );
+  }
+  const bins = files.filter((f) => lower(f).endsWith('.bin'));
+  const json = files.find((f) => lower(f).endsWith('.json'));
+  if (json && (bins.length || json.name === MODEL_JSON)) {
+    const text = await bytesOf(json, MAX_DOCUMENT_BYTES * 4);
+    if (!text.ok) return text;
+    const loaded = new Map<string, Uint8Array>();
+    for (const b of bins) {
+      const bytes = await bytesOf(b, MAX_WEIGHT_BYTES);
+      if (!bytes.ok) return bytes;
+      loaded.set(b.name, bytes.value);
+    }
+    return openModel(new TextDecoder().decode(text.value), (n) => loaded.get(n), `"${json.name}"`);
+  }
+  const file = files[0]!;
+  if (lower(file).endsWith('.png')) {
+    const bytes = await bytesOf(file, 20 * 2 ** 20);
+    if (!bytes.ok) return bytes;
+    const doc = extractGraphFromPng(bytes.value);
+    return doc.ok
+      ? ok({ doc: doc.value, notes: [], what: `the graph in "${file.name}"` })
+      : err(`"${file.name}": ${doc.error}`);
+  }
+  if (lower(file).endsWith('.svg')) {
+    const bytes = await bytesOf(file, 20 * 2 ** 20);
+    if (!bytes.ok) return bytes;
+    const doc = extractGraphFromSvg(new TextDecoder().decode(bytes.value));
+    return doc.ok
+      ? ok({ doc: doc.value, notes: [], what: `the graph in "${file.name}"` })
+      : err(`"${file.name}": ${doc.error}`);
+  }
+  const bytes = await bytesOf(file, MAX_DOCUMENT_BYTES);
+  if (!bytes.ok) return bytes;
+  const doc = parseDocument(new TextDecoder().decode(bytes.value));
+  return doc.ok
+    ? ok({ doc: doc.value, notes: [], what: `"${file.name}"` })
+    : err(`"${file.name}": ${doc.error}`);
+}

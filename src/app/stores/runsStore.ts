@@ -1,0 +1,148 @@
+/**
+ * Every training run, kept across reloads in IndexedDB: what was trained (graph name and
+ * hash, settings), where (backend), how it went (time, accuracies, curves). Selected runs are
+ * compared in a table and overlaid charts; the table exports as CSV.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import { createStore, del, entries, set } from 'idb-keyval';
+import type { TrainingSettings } from '../../core/document';
+import type { ValidationPoint } from '../../training/train';
+import type { Curves } from './trainingStore';
+
+export interface RunRecord {
+  id: string;
+  createdAt: number;
+  graphName: string;
+  graphHash: string;
+  structureHash: string;
+  training: TrainingSettings;
+  backend: string;
+  status: 'completed' | 'aborted' | 'failed';
+  message: string | undefined;
+  steps: number;
+  totalSteps: number;
+  seconds: number;
+  stepsPerSecond: number;
+  trainAccuracy: number;
+  validationAccuracy: number;
+  testAccuracy: number;
+  curves: Curves;
+  validation: ValidationPoint[];
+}
+
+/** Curves are thinned to at most this many points when a run is stored. */
+const MAX_POINTS = 600;
+
+function thin(c: Curves): Curves {
+  const n = c.step.length;
+  if (n <= MAX_POINTS) return { step: [...c.step], loss: [...c.loss], batchAccuracy: [...c.batchAccuracy] };
+  const stride = n / MAX_POINTS;
+  const pick = Array.from({ length: MAX_POINTS }, (_, i) => Math.min(n - 1, Math.round(i * stride)));
+  pick[pick.length - 1] = n - 1;
+  return {
+    step: pick.map((i) => c.step[i]!),
+    loss: pick.map((i) => c.loss[i]!),
+    batchAccuracy: pick.map((i) => c.batchAccuracy[i]!),
+  };
+}
+
+let idb: ReturnType<typeof createStore> | undefined;
+const db = () => (idb ??= createStore('tensorweave-runs', 'runs'));
+
+/** `m:ss` (or `h:mm:ss`), as the tutorial's table shows times. */
+export function formatDuration(seconds: number): string {
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, '0');
+  return h ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
+}
+
+const pct = (v: number) => (Number.isFinite(v) ? (v * 100).toFixed(1) : '');
+
+/** The runs as CSV, one row per run, in the tutorial's columns plus what makes a run repeatable. */
+export function runsToCsv(runs: readonly RunRecord[]): string {
+  const header = [
+    'model',
+    'graph hash',
+    'status',
+    'time',
+    'seconds',
+    'steps',
+    'steps per second',
+    'train accuracy %',
+    'validation accuracy %',
+    'test accuracy %',
+    'backend',
+    'optimizer',
+    'learning rate',
+    'batch size',
+    'seed',
+    'date',
+  ];
+  const quote = (v: string | number) => {
+    const s = String(v);
+    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const rows = runs.map((r) => [
+    r.graphName,
+    r.graphHash,
+    r.status,
+    formatDuration(r.seconds),
+    r.seconds.toFixed(1),
+    r.steps,
+    r.stepsPerSecond.toFixed(1),
+    pct(r.trainAccuracy),
+    pct(r.validationAccuracy),
+    pct(r.testAccuracy),
+    r.backend,
+    r.training.optimizer.type,
+    r.training.learningRate,
+    r.training.batchSize,
+    r.training.seed,
+    new Date(r.createdAt).toISOString(),
+  ]);
+  return [header, ...rows].map((row) => row.map(quote).join(',')).join('\n') + '\n';
+}
+
+export const useRunsStore = defineStore('runs', () => {
+  const runs = shallowRef<RunRecord[]>([]);
+  const selected = ref<string[]>([]);
+  const loaded = ref(false);
+  const selectedRuns = computed(() => runs.value.filter((r) => selected.value.includes(r.id)));
+
+  async function load(): Promise<void> {
+    try {
+      const all = await entries<string, RunRecord>(db());
+      runs.value = all
+        .map(([, r]) => r)
+        .filter((r) => r && typeof r.id === 'string')
+        .sort((a, b) => b.createdAt - a.createdAt);
+    } catch {
+      runs.value = [];
+    }
+    loaded.value = true;
+  }
+
+  async function add(run: RunRecord): Promise<void> {
+    const stored: RunRecord = { ...run, curves: thin(run.curves), validation: [...run.validation] };
+    runs.value = [stored, ...runs.value.filter((r) => r.id !== run.id)];
+    if (!selected.value.includes(run.id)) selected.value = [run.id, ...selected.value].slice(0, 6);
+    await set(run.id, JSON.parse(JSON.stringify(stored)), db());
+  }
+
+  async function remove(id: string): Promise<void> {
+    runs.value = runs.value.filter((r) => r.id !== id);
+    selected.value = selected.value.filter((s) => s !== id);
+    await del(id, db());
+  }
+
+  function toggle(id: string): void {
+    selected.value = selected.value.includes(id)
+      ? selected.value.filter((s) => s !== id)
+      : [...selected.value, id];
+  }
+
+  return { runs, selected, selectedRuns, loaded, load, add, remove, toggle };
+});

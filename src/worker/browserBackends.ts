@@ -1,0 +1,55 @@
+/**
+ * TensorFlow.js backends in the browser: WebAssembly (SIMD; threads when the page is
+ * cross-origin isolated), WebGL and the plain CPU. The .wasm files are bundled by Vite, so
+ * nothing is fetched from outside the app.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+export type ConcreteBackend = 'wasm' | 'webgl' | 'cpu';
+
+let pathsSet = false;
+
+/** Switch to a backend; false when this browser cannot run it. */
+export async function activateBackend(name: ConcreteBackend): Promise<boolean> {
+  if (name === 'wasm' && !pathsSet) {
+    setWasmPaths({
+      'tfjs-backend-wasm.wasm': wasmPlain,
+      'tfjs-backend-wasm-simd.wasm': wasmSimd,
+      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
+    });
+    pathsSet = true;
+  }
+  try {
+    if (!(await tf.setBackend(name))) return false;
+    await tf.ready();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** How the backend that runs is described to the user: `wasm (SIMD, 2 threads)`. */
+export function describeBackend(name: string): string {
+  if (name !== 'wasm') return name;
+  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? getThreadsCount() : 1;
+  return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`;
+}
+
+/** Backends worth measuring for "auto", fastest first on typical machines without a GPU. */
+export function autoCandidates(): ConcreteBackend[] {
+  const hasWebGL =
+    typeof OffscreenCanvas !== 'undefined' &&
+    (() => {
+      try {
+        return new OffscreenCanvas(1, 1).getContext('webgl2') !== null;
+      } catch {
+        return false;
+      }
+    })();
+  return hasWebGL ? ['wasm', 'webgl'] : ['wasm'];
+}

@@ -1,0 +1,107 @@
+/**
+ * The typed messages between the page and the training worker. Plain structured-cloneable
+ * data only; typed arrays are transferred where they are large.
+ */
+import type { GraphDocument } from '../core/document';
+import type { ModelArtifactsLike } from '../core/exchange/modelArchive';
+import type { TrainingEvent } from '../training/trainingState';
+import type { TrainProgress, ValidationPoint } from '../training/train';
+
+/** Which TensorFlow.js backend to train on; `auto` measures and picks the fastest. */
+export type BackendChoice = 'auto' | 'wasm' | 'webgl' | 'cpu';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'webgl', 'cpu'];
+
+export interface HistoryPoint {
+  step: number;
+  loss: number;
+  batchAccuracy: number;
+}
+
+export type WorkerRequest =
+  | { type: 'train'; runId: string; document: GraphDocument; backend: BackendChoice }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  /** Probabilities for one 28×28 image (784 values in [0, 1]) from the current weights. */
+  | { type: 'predict'; requestId: number; pixels: Float32Array }
+  /** Kernel columns of a dense layer fed by the input, as 28×28 pictures. */
+  | { type: 'weights'; requestId: number; nodeId: string; maxUnits: number }
+  /** Test images with their true label, prediction and probabilities. */
+  | { type: 'examples'; requestId: number; indices: number[] }
+  /** Evaluate the current weights on the test set again. */
+  | { type: 'evaluate'; requestId: number }
+  /** The current model as layers-format artifacts, for the zip download. */
+  | { type: 'export'; requestId: number }
+  /** Make an imported graph with its weights the current model, and evaluate it. */
+  | {
+      type: 'loadModel';
+      requestId: number;
+      runId: string;
+      document: GraphDocument;
+      weights: [string, { shape: number[]; data: Float32Array }[]][];
+    };
+
+export interface EvaluationSummary {
+  accuracy: number;
+  matrix: number[][];
+  perClass: number[];
+  /** Predicted class of each of the 10,000 test images. */
+  predicted: Uint8Array;
+  /** True label of each test image. */
+  labels: Uint8Array;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: 'completed' | 'aborted' | 'failed';
+  message: string | undefined;
+  steps: number;
+  totalSteps: number;
+  seconds: number;
+  stepsPerSecond: number;
+  trainAccuracy: number;
+  validationAccuracy: number;
+  testAccuracy: number;
+  backend: string;
+}
+
+export interface WeightImages {
+  nodeId: string;
+  /** `units` pictures of 784 values each, row-major, concatenated. */
+  data: Float32Array;
+  units: number;
+  totalUnits: number;
+  /** Range of the values, so all pictures share one colour scale. */
+  min: number;
+  max: number;
+}
+
+export interface ExampleImage {
+  index: number;
+  label: number;
+  predicted: number;
+  probabilities: number[];
+  /** 784 bytes, 0–255. */
+  pixels: Uint8Array;
+}
+
+export type WorkerResponse =
+  /** Drives the page's copy of the training state machine. */
+  | { type: 'state'; runId: string; event: TrainingEvent }
+  /** The latest progress, and every history point since the previous message (for charts). */
+  | { type: 'progress'; runId: string; progress: TrainProgress; points: HistoryPoint[] }
+  | { type: 'validation'; runId: string; point: ValidationPoint }
+  | { type: 'done'; runId: string; summary: RunSummary; evaluation: EvaluationSummary | undefined }
+  | { type: 'prediction'; requestId: number; probabilities: number[] | undefined; reason?: string }
+  | { type: 'weights'; requestId: number; images: WeightImages | undefined; reason?: string }
+  | { type: 'examples'; requestId: number; examples: ExampleImage[] }
+  | { type: 'evaluation'; requestId: number; evaluation: EvaluationSummary | undefined; reason?: string }
+  | { type: 'timing'; runId: string; backend: string; msPerStep: Record<string, number> }
+  | { type: 'exported'; requestId: number; artifacts: ModelArtifactsLike | undefined; reason?: string }
+  | {
+      type: 'modelLoaded';
+      requestId: number;
+      evaluation: EvaluationSummary | undefined;
+      backend: string | undefined;
+      reason?: string;
+    };
