@@ -368,6 +368,23 @@ export class DenseChainTrainer {
     return { loss, grads };
   }
 
+  /** The momentum velocities (kernel then bias of each layer, in the kernels' layout); [] for SGD. */
+  velocities(): Float32Array[] {
+    return this.layers.flatMap((l) => {
+      const out: Float32Array[] = [];
+      if (l.accW) out.push(this.f32.slice(l.accW / 4, l.accW / 4 + l.k * l.n));
+      if (l.accB) out.push(this.f32.slice(l.accB / 4, l.accB / 4 + l.n));
+      return out;
+    });
+  }
+
+  /** Put back velocities from `velocities()` of a trainer of the same chain. */
+  setVelocities(values: Float32Array[]): void {
+    const at = this.layers.flatMap((l) => [l.accW, l.accB].filter((p) => p !== 0));
+    if (values.length !== at.length) throw new Error('setVelocities: not this chain’s velocities.');
+    values.forEach((v, i) => this.f32.set(v, at[i]! / 4));
+  }
+
   /** Current weights of layer `i` as `[kernel, bias?]` copies. */
   weights(): Float32Array[][] {
     return this.layers.map((l) => {

@@ -14,6 +14,12 @@ import { describeDenseChain, type ChainCheck } from './denseChain';
 import { DenseChainTrainer } from './denseTrainer';
 import { denseKernelsSupported } from './kernels';
 
+/**
+ * Momentum velocities left by earlier fast runs, per tfjs optimizer: tfjs keeps them in the
+ * optimizer, so a second `train()` on the same compiled graph continues with them; so do we.
+ */
+const velocities = new WeakMap<object, Float32Array[]>();
+
 /** What `train()` already settled and the dense loop needs from it. */
 export interface DenseRunContext {
   batchSize: number;
@@ -26,6 +32,10 @@ export interface DenseRunContext {
 export function denseFastPath(compiled: CompiledGraph): ChainCheck {
   const check = describeDenseChain(compiled);
   if (!check.ok) return check;
+  if (check.chain.optimizer.type !== 'sgd' && compiled.optimizer.iterations > 0) {
+    // Its velocities live in tfjs (an earlier run took the tfjs path): continue there.
+    return { ok: false, reason: 'the optimizer already holds tfjs state' };
+  }
   if (check.chain.inputSize !== 784 || check.chain.layers.at(-1)!.units !== 10) {
     return { ok: false, reason: 'the chain does not map 784 pixels to 10 classes' };
   }
@@ -67,6 +77,8 @@ export async function trainDenseChain(
     throw e;
   }
   trainer.loadWeights();
+  const saved = velocities.get(compiled.optimizer);
+  if (saved) trainer.setVelocities(saved);
 
   const random = mulberry32(options.seed ^ 0x5eed5eed);
   const order = new Int32Array(n).map((_, i) => i);
@@ -161,6 +173,7 @@ export async function trainDenseChain(
     }
   } finally {
     trainer.storeWeights(tf);
+    if (check.chain.optimizer.type !== 'sgd') velocities.set(compiled.optimizer, trainer.velocities());
   }
   const seconds = (performance.now() - t0) / 1000;
 
