@@ -37,6 +37,8 @@ function plan(backend: BackendName, fastGrad: boolean, fastPath: boolean, preset
   const slow = preset === 'hidden-layer' && !fastPath && (backend === 'cpu' || !fastGrad);
   if (slow && backend === 'cpu') return { backend, fastPath, fastGrad, warmup: 3, repeats: 3, steps: 10 };
   if (slow) return { backend, fastPath, fastGrad, warmup: 10, repeats: 3, steps: 50 };
+  // The kernels' first calls run V8's baseline wasm code until the optimised code is ready.
+  if (fastPath) return { backend, fastPath, fastGrad, warmup: 1000, repeats: 7, steps: 300 };
   return { backend, fastPath, fastGrad, warmup: 50, repeats: 5, steps: 200 };
 }
 
