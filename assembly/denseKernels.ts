@@ -567,6 +567,7 @@ export function spmmTGrad(
     for (let kk = 0; kk < k; kk++) {
       const p0 = load<i32>(colPtr + ((<usize>kk) << 2));
       const p1 = load<i32>(colPtr + ((<usize>(kk + 1)) << 2));
+      if (p0 == p1 && !dw) continue; // w + c·0 is w: columns without a non-zero are skipped
       let a0 = f32x4.splat(0);
       let a1 = a0,
         a2 = a0,
@@ -616,6 +617,7 @@ export function spmmTGrad(
   for (let kk = 0; kk < k; kk++) {
     const p0 = load<i32>(colPtr + ((<usize>kk) << 2));
     const p1 = load<i32>(colPtr + ((<usize>(kk + 1)) << 2));
+    if (p0 == p1 && !dw) continue;
     const orow = tail + <usize>kk * ts;
     let jj = 0;
     if (r >= 16) {
