@@ -1,23 +1,6 @@
-/** Reading a graph from a user's file and offering the current one as a download. */
+/** Offering the current graph as a download (opening files is `exchange.ts`'s job). */
 import type { GraphDocument } from '../core/document';
-import { MAX_DOCUMENT_BYTES, parseDocument, serializeDocument } from '../core/parseDocument';
-import { err, type Result } from '../core/result';
-
-/** Parse a dropped or picked file; refuses oversized files before reading them. */
-export async function readGraphFile(file: File): Promise<Result<GraphDocument>> {
-  if (file.size > MAX_DOCUMENT_BYTES) {
-    return err(
-      `The file is ${(file.size / 1e6).toFixed(1)} MB; a graph document is at most ${MAX_DOCUMENT_BYTES / 1e6} MB.`,
-    );
-  }
-  let text: string;
-  try {
-    text = await file.text();
-  } catch {
-    return err('The file could not be read.');
-  }
-  return parseDocument(text);
-}
+import { serializeDocument } from '../core/parseDocument';
 
 /** A file name for the document: `hidden-layer.json`. */
 export function fileNameFor(doc: GraphDocument): string {

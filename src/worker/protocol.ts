@@ -7,9 +7,19 @@ import type { ModelArtifactsLike } from '../core/exchange/modelArchive';
 import type { TrainingEvent } from '../training/trainingState';
 import type { TrainProgress, ValidationPoint } from '../training/train';
 
-/** Which TensorFlow.js backend to train on; `auto` measures and picks the fastest. */
-export type BackendChoice = 'auto' | 'wasm' | 'webgl' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'wasm', 'webgl', 'cpu'];
+/**
+ * What to train on: `kernels` is Tensorweave's own WebAssembly SIMD trainer for dense chains
+ * (both presets); the others are TensorFlow.js backends. `auto` uses the kernels when the
+ * graph is a dense chain, and otherwise measures the tfjs backends and picks the fastest.
+ */
+export type BackendChoice = 'auto' | 'kernels' | 'wasm' | 'webgl' | 'cpu';
+export const BACKEND_CHOICES: readonly { value: BackendChoice; label: string }[] = [
+  { value: 'auto', label: 'auto (fastest)' },
+  { value: 'kernels', label: 'dense kernels (WASM SIMD)' },
+  { value: 'wasm', label: 'tfjs wasm' },
+  { value: 'webgl', label: 'tfjs WebGL' },
+  { value: 'cpu', label: 'tfjs cpu' },
+];
 
 export interface HistoryPoint {
   step: number;
@@ -30,6 +40,8 @@ export type WorkerRequest =
   | { type: 'examples'; requestId: number; indices: number[] }
   /** Evaluate the current weights on the test set again. */
   | { type: 'evaluate'; requestId: number }
+  /** tf.memory() in the worker: the leak check of the browser tests reads it. */
+  | { type: 'memory'; requestId: number }
   /** The current model as layers-format artifacts, for the zip download. */
   | { type: 'export'; requestId: number }
   /** Make an imported graph with its weights the current model, and evaluate it. */
@@ -97,6 +109,7 @@ export type WorkerResponse =
   | { type: 'examples'; requestId: number; examples: ExampleImage[] }
   | { type: 'evaluation'; requestId: number; evaluation: EvaluationSummary | undefined; reason?: string }
   | { type: 'timing'; runId: string; backend: string; msPerStep: Record<string, number> }
+  | { type: 'memory'; requestId: number; numTensors: number; numBytes: number }
   | { type: 'exported'; requestId: number; artifacts: ModelArtifactsLike | undefined; reason?: string }
   | {
       type: 'modelLoaded';

@@ -10,6 +10,7 @@ import { formatDiagnostic } from '../core/diagnostics';
 import type { GraphDocument } from '../core/document';
 import { evaluateSplit, type Evaluation } from '../training/evaluation';
 import { loadMnist, MNIST_FILES, type MnistData, type MnistFileName } from '../training/mnist';
+import { denseFastPath } from '../training/fast/trainDense';
 import { train, type TrainResult } from '../training/train';
 import { applyWeights, saveArtifacts } from '../training/weights';
 import { activateBackend, autoCandidates, describeBackend, type ConcreteBackend } from './browserBackends';
@@ -76,6 +77,7 @@ async function measure(doc: GraphDocument, data: MnistData, backend: ConcreteBac
         learningRate: doc.training.learningRate,
         validationEvery: 0,
         evaluate: false,
+        fastPath: false,
       });
     await run(3);
     const t0 = performance.now();
@@ -86,17 +88,11 @@ async function measure(doc: GraphDocument, data: MnistData, backend: ConcreteBac
   }
 }
 
-async function chooseBackend(
+async function fastestTfjsBackend(
   runId: string,
-  choice: BackendChoice,
   doc: GraphDocument,
   data: MnistData,
-): Promise<string> {
-  if (choice !== 'auto') {
-    if (!(await activateBackend(choice)))
-      throw new Error(`The ${choice} backend is not available in this browser.`);
-    return choice;
-  }
+): Promise<ConcreteBackend> {
   const speeds: Record<string, number> = {};
   for (const candidate of autoCandidates()) {
     post({
@@ -113,8 +109,53 @@ async function chooseBackend(
     backend: best,
     msPerStep: Object.fromEntries(Object.entries(speeds).map(([k, v]) => [k, v > 0 ? 1000 / v : Infinity])),
   });
-  if (!(await activateBackend(best))) throw new Error(`The ${best} backend stopped working.`);
   return best;
+}
+
+interface Placement {
+  compiled: CompiledGraph;
+  /** Train on the dense-chain kernels (the tfjs backend then serves evaluation only). */
+  kernels: boolean;
+  label: string;
+}
+
+/** Pick where to train, activate that tfjs backend and compile the graph there. */
+async function place(
+  runId: string,
+  choice: BackendChoice,
+  doc: GraphDocument,
+  data: MnistData,
+): Promise<Placement> {
+  const analysis = analyzeGraph(doc);
+  const compileOn = async (backend: ConcreteBackend) => {
+    if (!(await activateBackend(backend)))
+      throw new Error(`The ${backend} backend is not available in this browser.`);
+    return compileGraph(tf, doc, analysis);
+  };
+  if (choice === 'auto' || choice === 'kernels') {
+    const compiled = await compileOn('wasm');
+    const check = denseFastPath(compiled);
+    if (check.ok)
+      return {
+        compiled,
+        kernels: true,
+        label: 'dense kernels (WASM SIMD)',
+      };
+    compiled.dispose();
+    if (choice === 'kernels') {
+      post({
+        type: 'state',
+        runId,
+        event: {
+          type: 'preparing',
+          detail: `The dense kernels cannot train this graph (${check.reason}); measuring tfjs backends…`,
+        },
+      });
+    }
+    const best = await fastestTfjsBackend(runId, doc, data);
+    return { compiled: await compileOn(best), kernels: false, label: describeBackend(best) };
+  }
+  return { compiled: await compileOn(choice), kernels: false, label: describeBackend(choice) };
 }
 
 async function runTraining(runId: string, doc: GraphDocument, choice: BackendChoice): Promise<void> {
@@ -136,9 +177,8 @@ async function runTraining(runId: string, doc: GraphDocument, choice: BackendCho
   event({ type: 'preparing', detail: 'Loading MNIST…' });
   for (const name of Object.values(MNIST_FILES)) void readBytes(name);
   const data = await loadMnist(readBytes, { validationCount: doc.training.validationCount });
-  const backend = await chooseBackend(runId, choice, doc, data);
   event({ type: 'preparing', detail: 'Building the model…' });
-  const compiled = compileGraph(tf, doc, analysis);
+  const { compiled, kernels, label } = await place(runId, choice, doc, data);
   const abort = new AbortController();
   const current: Session = {
     runId,
@@ -150,7 +190,7 @@ async function runTraining(runId: string, doc: GraphDocument, choice: BackendCho
     evaluation: undefined,
   };
   session = current;
-  event({ type: 'started', backend: describeBackend(backend) });
+  event({ type: 'started', backend: label });
 
   let points: HistoryPoint[] = [];
   let lastPost = 0;
@@ -165,6 +205,7 @@ async function runTraining(runId: string, doc: GraphDocument, choice: BackendCho
       validationEvery: 1000,
       signal: abort.signal,
       evaluate: true,
+      fastPath: kernels,
       pauseGate: () =>
         current.paused ? new Promise<void>((resolve) => (current.resume = resolve)) : Promise.resolve(),
       onProgress: (progress) => {
@@ -206,7 +247,7 @@ async function runTraining(runId: string, doc: GraphDocument, choice: BackendCho
     trainAccuracy: result.trainAccuracy,
     validationAccuracy: result.validationAccuracy,
     testAccuracy: evaluation?.accuracy ?? result.testAccuracy,
-    backend: describeBackend(backend),
+    backend: label,
   };
   post(
     { type: 'done', runId, summary, evaluation },
@@ -374,6 +415,11 @@ self.onmessage = async (message: MessageEvent<WorkerRequest>) => {
     case 'examples':
       post({ type: 'examples', requestId: request.requestId, examples: examples(request.indices) });
       return;
+    case 'memory': {
+      const { numTensors, numBytes } = tf.memory();
+      post({ type: 'memory', requestId: request.requestId, numTensors, numBytes });
+      return;
+    }
     case 'export': {
       if (!session) {
         post({

@@ -6,10 +6,12 @@ import { nextTick } from 'vue';
 import { emptyDocument, type Position } from '../../core/document';
 import { getNodeSpec } from '../../core/registry';
 import { editorHandle } from '../editorHandle';
-import { downloadGraph, readGraphFile } from '../fileIo';
+import { openFiles as openAnyFiles } from '../exchange';
+import { downloadGraph } from '../fileIo';
 import type { Preset } from '../presets';
 import { useGraphStore } from '../stores/graphStore';
 import { useNoticeStore } from '../stores/noticeStore';
+import { useTrainingStore } from '../stores/trainingStore';
 import { useUiStore } from '../stores/uiStore';
 
 export function useGraphActions() {
@@ -32,23 +34,47 @@ export function useGraphActions() {
     graph.load(emptyDocument(), 'New graph');
   }
 
-  async function openFile(file: File): Promise<boolean> {
-    const result = await readGraphFile(file);
+  /**
+   * Open what the user picked or dropped: a graph (.json), a picture carrying one (.png, .svg),
+   * or a trained model (.zip, or model.json with its .bin files), which also becomes the
+   * current model for evaluation and the drawing pad. A refused file leaves the graph as it is.
+   */
+  async function openFiles(files: File[]): Promise<boolean> {
+    const label = files.length === 1 ? files[0]!.name : `${files.length} files`;
+    const result = await openAnyFiles(files);
     if (!result.ok) {
-      notices.notify('error', `Could not open “${file.name}”`, result.error);
+      notices.notify('error', `Could not open “${label}”`, result.error);
       return false;
     }
-    graph.load(result.value, `Open ${file.name}`);
-    const errors = graph.analysis.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) {
-      notices.notify(
-        'warning',
-        `Opened “${file.name}” with ${errors.length} problem${errors.length > 1 ? 's' : ''}`,
-        errors[0]!.message,
-      );
-    } else notices.notify('success', `Opened “${file.name}”`);
+    const { doc, weights, notes, what } = result.value;
+    if (weights) {
+      const training = useTrainingStore();
+      if (training.active) {
+        notices.notify('error', `Could not open “${label}”`, 'A training run is in progress; stop it first.');
+        return false;
+      }
+      graph.load(doc, `Open ${label}`);
+      const problem = await training.loadImported(doc, weights);
+      if (problem)
+        notices.notify('warning', 'The graph was opened, but its weights could not be loaded', problem);
+      else notices.notify('success', `Opened ${what} with its trained weights`, notes.join(' ') || undefined);
+    } else {
+      graph.load(doc, `Open ${label}`);
+      const errors = graph.analysis.diagnostics.filter((d) => d.severity === 'error');
+      if (errors.length) {
+        notices.notify(
+          'warning',
+          `Opened “${label}” with ${errors.length} problem${errors.length > 1 ? 's' : ''}`,
+          errors[0]!.message,
+        );
+      } else notices.notify('success', `Opened ${what}`);
+    }
     void fitSoon();
     return true;
+  }
+
+  function openFile(file: File): Promise<boolean> {
+    return openFiles([file]);
   }
 
   function save(): void {
@@ -109,6 +135,7 @@ export function useGraphActions() {
     loadPreset,
     newGraph,
     openFile,
+    openFiles,
     save,
     addNode,
     deleteSelection,

@@ -196,6 +196,11 @@ export const useTrainingStore = defineStore('training', () => {
     return undefined;
   }
 
+  /** The worker's tf.memory(), for the leak check of the browser tests. */
+  async function workerMemory(): Promise<{ numTensors: number; numBytes: number }> {
+    return worker().memory();
+  }
+
   return {
     state,
     runId,
@@ -219,5 +224,6 @@ export const useTrainingStore = defineStore('training', () => {
     evaluate,
     exportZip,
     loadImported,
+    workerMemory,
   };
 });

@@ -23,6 +23,7 @@ export interface TrainingWorkerClient {
   weights(nodeId: string, maxUnits: number): Promise<{ images: WeightImages | undefined; reason?: string }>;
   examples(indices: number[]): Promise<ExampleImage[]>;
   evaluate(): Promise<{ evaluation: EvaluationSummary | undefined; reason?: string }>;
+  memory(): Promise<{ numTensors: number; numBytes: number }>;
   exportModel(): Promise<{ artifacts: ModelArtifactsLike | undefined; reason?: string }>;
   loadModel(
     runId: string,
@@ -78,6 +79,7 @@ export function createTrainingWorker(): TrainingWorkerClient {
     examples: async (indices) =>
       (await ask<'examples'>({ type: 'examples', requestId: nextId++, indices })).examples,
     evaluate: () => ask<'evaluation'>({ type: 'evaluate', requestId: nextId++ }),
+    memory: () => ask<'memory'>({ type: 'memory', requestId: nextId++ }),
     exportModel: () => ask<'exported'>({ type: 'export', requestId: nextId++ }),
     loadModel: (runId, document, weights) =>
       ask<'modelLoaded'>({ type: 'loadModel', requestId: nextId++, runId, document, weights: [...weights] }),

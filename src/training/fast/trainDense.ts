@@ -98,12 +98,21 @@ export async function trainDenseChain(
   const t0 = performance.now();
   let lastYield = t0;
 
-  // The worker's pause hook (awaited between steps), read loosely until TrainOptions declares it.
-  const pauseGate = (options as { pauseGate?: () => Promise<void> }).pauseGate;
+  // Time spent paused at `pauseGate` does not count as training time (as in train()).
+  let pausedMs = 0;
+  const elapsedMs = () => performance.now() - t0 - pausedMs;
 
   try {
     while (steps < totalSteps) {
-      if (pauseGate) await pauseGate();
+      if (options.pauseGate) {
+        const before = performance.now();
+        await options.pauseGate();
+        const waited = performance.now() - before;
+        if (waited > 1) {
+          pausedMs += waited;
+          lastYield = performance.now();
+        }
+      }
       if (options.signal?.aborted) {
         status = 'aborted';
         break;
@@ -142,7 +151,7 @@ export async function trainDenseChain(
       }
 
       if (report) {
-        const elapsedSeconds = (performance.now() - t0) / 1000;
+        const elapsedSeconds = elapsedMs() / 1000;
         const stepsPerSecond = steps / Math.max(elapsedSeconds, 1e-9);
         const point = { step: steps, loss, batchAccuracy: correct / batchSize };
         history.push(point);
@@ -175,7 +184,7 @@ export async function trainDenseChain(
     trainer.storeWeights(tf);
     if (check.chain.optimizer.type !== 'sgd') velocities.set(compiled.optimizer, trainer.velocities());
   }
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = elapsedMs() / 1000;
 
   const evaluate = options.evaluate ?? true;
   let validationAccuracy = Number.NaN;

@@ -1,0 +1,67 @@
+/** Page helpers for the training panel and the results dock. */
+import type { Page } from 'playwright-core';
+
+export class TrainingPage {
+  constructor(readonly page: Page) {}
+
+  async openPanel(): Promise<void> {
+    await this.page.getByTestId('tab-train').click();
+    await this.page.getByTestId('train-panel').waitFor();
+  }
+
+  /** Type into a hyper-parameter field and commit it (change event). */
+  async set(field: string, value: string): Promise<void> {
+    const input = this.page.getByTestId(field);
+    await input.fill(value);
+    await input.press('Tab');
+  }
+
+  async chooseBackend(value: string): Promise<void> {
+    await this.page.getByTestId('train-backend').selectOption(value);
+  }
+
+  status(): Promise<string | null> {
+    return this.page.getByTestId('train-progress').getAttribute('data-status');
+  }
+
+  async waitStatus(status: string, timeout = 120_000): Promise<void> {
+    await this.page.waitForSelector(`[data-testid="train-progress"][data-status="${status}"]`, { timeout });
+  }
+
+  /** The step counter as numbers: [step, total]. */
+  async step(): Promise<[number, number]> {
+    const text = (await this.page.getByTestId('train-step').textContent()) ?? '';
+    const [a, b] = text.split('/').map((s) => Number(s.replace(/[^0-9]/g, '')));
+    return [a!, b!];
+  }
+
+  async waitStepAtLeast(n: number, timeout = 60_000): Promise<void> {
+    await this.page.waitForFunction(
+      (min) => {
+        const text = document.querySelector('[data-testid="train-step"]')?.textContent ?? '';
+        return Number(text.split('/')[0]!.replace(/[^0-9]/g, '')) >= min;
+      },
+      n,
+      { timeout },
+    );
+  }
+
+  async testAccuracy(): Promise<number> {
+    await this.page.getByTestId('test-accuracy').waitFor({ timeout: 120_000 });
+    return (
+      Number(((await this.page.getByTestId('test-accuracy').textContent()) ?? '').replace('%', '')) / 100
+    );
+  }
+
+  async dockTab(tab: 'evaluation' | 'draw' | 'weights' | 'runs'): Promise<void> {
+    await this.page.getByTestId(`dock-tab-${tab}`).click();
+  }
+
+  async workerTensors(): Promise<number> {
+    return this.page.evaluate(async () => {
+      const api = (window as unknown as { tensorweave: { workerMemory(): Promise<{ numTensors: number }> } })
+        .tensorweave;
+      return (await api.workerMemory()).numTensors;
+    });
+  }
+}

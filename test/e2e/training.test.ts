@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openSession, type Session } from './support/app';
+import { TrainingPage } from './support/training';
+
+describe('training in the browser', () => {
+  let s: Session;
+  let t: TrainingPage;
+  beforeAll(async () => {
+    s = await openSession(inject('baseUrl'));
+    t = new TrainingPage(s.page);
+    await t.openPanel();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('trains the beginner preset for 300 steps: progress, charts and a test accuracy above 85%', async () => {
+    await t.set('hp-length', '300');
+    await s.page.getByTestId('train-start').click();
+    await t.waitStatus('finished');
+    expect(await t.step()).toEqual([300, 300]);
+    await s.page.getByTestId('chart-loss').waitFor();
+    await s.page.getByTestId('chart-accuracy').waitFor();
+    // The charts drew lines: uPlot paints into a canvas sized to the panel.
+    const drawn = await s.page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="train-charts"] canvas')].map(
+        (c) => (c as HTMLCanvasElement).width,
+      ),
+    );
+    expect(drawn.length).toBeGreaterThanOrEqual(2);
+    expect(drawn.every((w) => w > 100)).toBe(true);
+    expect(await s.page.getByTestId('train-backend-used').textContent()).toMatch(/dense kernels|wasm/);
+    const accuracy = await t.testAccuracy();
+    expect(accuracy).toBeGreaterThan(0.85);
+    // The evaluation opens with the same number and a full confusion matrix.
+    const evalText = await s.page.getByTestId('eval-accuracy').textContent();
+    expect(Number(evalText!.replace('%', '')) / 100).toBeCloseTo(accuracy, 3);
+    expect(s.app.errors).toEqual([]);
+  });
+
+  it('opens a confusion-matrix cell as a gallery of those test digits with their probabilities', async () => {
+    await t.dockTab('evaluation');
+    // The most confused pair: the largest off-diagonal cell.
+    const cell = await s.page.evaluate(() => {
+      let best = { t: 0, p: 1, n: -1 };
+      for (let i = 0; i < 10; i++)
+        for (let j = 0; j < 10; j++) {
+          if (i === j) continue;
+          const n = Number(document.querySelector(`[data-testid="cm-${i}-${j}"]`)?.textContent?.trim() || 0);
+          if (n > best.n) best = { t: i, p: j, n };
+        }
+      return best;
+    });
+    expect(cell.n).toBeGreaterThan(0);
+    await s.page.getByTestId(`cm-${cell.t}-${cell.p}`).click();
+    await s.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="gallery-item"]').length === n,
+      Math.min(cell.n, 48),
+    );
+    await s.page.getByTestId('gallery-item').first().click();
+    const detail = await s.page.getByTestId('gallery-detail').textContent();
+    expect(detail).toContain(`true ${cell.t}, predicted ${cell.p}`);
+  });
+
+  it('draws a digit and shows the network’s prediction', async () => {
+    await t.dockTab('draw');
+    const pad = s.page.getByTestId('digit-pad-canvas');
+    const box = (await pad.boundingBox())!;
+    // A "1": one vertical stroke down the middle of the pad.
+    await s.page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.15);
+    await s.page.mouse.down();
+    for (let i = 1; i <= 12; i++)
+      await s.page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.15 + 0.06 * i));
+    await s.page.mouse.up();
+    await s.page.waitForFunction(() =>
+      /Prediction: \d/.test(document.querySelector('[data-testid="digit-pad"]')?.textContent ?? ''),
+    );
+    const text = await s.page.getByTestId('digit-pad').textContent();
+    expect(text).toMatch(/Prediction: 1/);
+    const probabilities = await s.page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid^="prob-"]')].map((b) =>
+        parseFloat(b.getAttribute('aria-label')!.split(': ')[1]!),
+      ),
+    );
+    expect(probabilities).toHaveLength(10);
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0);
+  });
+
+  it('draws the ten weight templates of the beginner preset', async () => {
+    await t.dockTab('weights');
+    const canvas = s.page.getByTestId('weights-canvas');
+    await canvas.waitFor();
+    await s.page.waitForFunction(
+      () =>
+        (document.querySelector('[data-testid="weights-canvas"]') as HTMLCanvasElement)?.width ===
+        10 * 29 - 1,
+    );
+  });
+
+  it('pauses, resumes and stops mid-run, keeping the weights trained so far', async () => {
+    // The tfjs wasm backend is slow enough to catch mid-run.
+    await t.chooseBackend('wasm');
+    await t.set('hp-length', '30000');
+    await s.page.getByTestId('train-start').click();
+    await t.waitStatus('running');
+    await t.waitStepAtLeast(20);
+    await s.page.getByTestId('train-pause').click();
+    await t.waitStatus('paused');
+    const [paused] = await t.step();
+    // Nothing can be awaited for "no progress": give a paused run time to (wrongly) move.
+    await s.page.waitForTimeout(600);
+    const [still] = await t.step();
+    expect(still - paused).toBeLessThanOrEqual(10); // at most the report already in flight
+    await s.page.getByTestId('train-resume').click();
+    await t.waitStatus('running');
+    await t.waitStepAtLeast(still + 20);
+    await s.page.getByTestId('train-stop').click();
+    await t.waitStatus('stopped');
+    const [done, total] = await t.step();
+    expect(done).toBeLessThan(total);
+    const accuracy = await t.testAccuracy();
+    expect(accuracy).toBeGreaterThan(0.1);
+    expect(await s.page.getByTestId('train-status').textContent()).toMatch(
+      /Stopped; the weights trained so far are kept/,
+    );
+  });
+
+  it('a learning rate that diverges fails in plain words and suggests a smaller one', async () => {
+    await t.chooseBackend('auto');
+    await t.set('hp-length', '500');
+    await t.set('hp-learning-rate', '100000');
+    await s.page.getByTestId('train-start').click();
+    await t.waitStatus('failed');
+    const message = await s.page.getByTestId('train-failed').textContent();
+    expect(message).toMatch(
+      /loss became (NaN|infinite) at step \d+; the learning rate 100000 is likely too high — try 10000/,
+    );
+    await t.set('hp-learning-rate', '0.001');
+  });
+
+  it('keeps the runs across a reload, in the comparison table with the tutorial’s figures', async () => {
+    await t.dockTab('runs');
+    await s.page.waitForFunction(() => document.querySelectorAll('[data-testid="run-row"]').length >= 3);
+    const before = await s.page.getByTestId('run-row').count();
+    await s.app.reload();
+    await t.dockTab('runs');
+    await s.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="run-row"]').length === n,
+      before,
+    );
+    const table = await s.page.getByTestId('runs-table').textContent();
+    expect(table).toContain('beginner (tutorial, 2014 laptop)');
+    expect(table).toMatch(/stopped/);
+    expect(table).toMatch(/failed/);
+    // Delete one run: it is gone, also after a reload.
+    await s.page.getByTestId('run-delete').first().click();
+    await s.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="run-row"]').length === n - 1,
+      before,
+    );
+  });
+
+  it('the worker holds the same number of tensors after 5 train-and-dispose cycles', async () => {
+    await t.openPanel();
+    await t.set('hp-length', '50');
+    const counts: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await s.page.getByTestId('train-start').click();
+      await t.waitStatus('finished');
+      counts.push(await t.workerTensors());
+    }
+    expect(new Set(counts).size).toBe(1);
+    expect(counts[0]).toBeGreaterThan(0); // the current model's weights
+  });
+
+  it('blocks training while the graph has errors, and a click selects the node at fault', async () => {
+    await s.app.select('dense');
+    await s.app.setNumber('units', '625');
+    await t.openPanel();
+    await s.page.getByTestId('train-blocked').waitFor();
+    expect(await s.page.getByTestId('train-start').isDisabled()).toBe(true);
+    await s.page.getByTestId('train-blocked').getByRole('button').first().click();
+    await s.page.getByTestId('tab-inspector').click();
+    expect(await s.page.getByTestId('inspector-title').textContent()).toMatch(/Loss/);
+  });
+});
