@@ -20,8 +20,10 @@ export class TrainingPage {
     await this.page.getByTestId('train-backend').selectOption(value);
   }
 
-  status(): Promise<string | null> {
-    return this.page.getByTestId('train-progress').getAttribute('data-status');
+  /** The run's status, or null when the training panel is not shown. */
+  async status(): Promise<string | null> {
+    const progress = this.page.getByTestId('train-progress');
+    return (await progress.count()) ? progress.getAttribute('data-status') : null;
   }
 
   async waitStatus(status: string, timeout = 120_000): Promise<void> {
