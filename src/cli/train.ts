@@ -3,24 +3,36 @@
  * in Node and print the tutorial's result row. See `usage` below. Exit codes: 0 success,
  * 2 invalid input (file, graph or flags), 1 failure during training (e.g. the loss diverged).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { analyzeGraph, summarize } from '../core/analyze';
-import { compileGraph } from '../core/compile';
+import { compileGraph, type CompiledGraph } from '../core/compile';
+import {
+  MAX_WEIGHT_BYTES,
+  METADATA_KEY,
+  modelJsonToGraph,
+  readWeights,
+} from '../core/exchange/importLayersModel';
+import { MODEL_JSON, unzipModel } from '../core/exchange/modelArchive';
 import { formatDiagnostic } from '../core/diagnostics';
 import { zTraining, type GraphDocument } from '../core/document';
-import { parseDocument, formatZodIssue } from '../core/parseDocument';
+import { MAX_DOCUMENT_BYTES, parseDocument, formatZodIssue } from '../core/parseDocument';
 import { formatShape } from '../core/shape';
-import { loadMnist } from '../training/mnist';
-import { train, totalStepsFor, type TrainProgress } from '../training/train';
+import { evaluateSplit } from '../training/evaluation';
+import { loadMnist, type MnistData } from '../training/mnist';
+import { evaluateAccuracy, train, totalStepsFor, type TrainProgress } from '../training/train';
+import { applyWeights, type LayerWeights } from '../training/weights';
 import { formatDuration, formatInt, formatPercent, table } from './format';
 import { fileSaveHandler } from './modelFiles';
 import { BACKENDS, nodeReadBytes, tf, useBackend, type BackendName } from './nodeEnv';
 
-export const usage = `Usage: npm run train -- <graph.json> [options]
+export const usage = `Usage: npm run train -- <graph.json | model.json | model.zip> [options]
+
+A model (model.json with its weight files beside it, or a .zip exported by Tensorweave)
+is trained further from its weights, or only evaluated with --eval-only.
 
 Options:
   --steps N          train for N steps (overrides the document)
@@ -33,6 +45,7 @@ Options:
   --out DIR          write the trained model (TensorFlow.js layers format) to DIR
   --json             print one final JSON line on stdout (human output goes to stderr)
   --dry-run          validate and print the model summary; train nothing
+  --eval-only        evaluate a trained model (model.json or .zip) on the test set; train nothing
   -h, --help         show this help`;
 
 /** Where the CLI writes; injected so tests can run `main` in-process. */
@@ -59,6 +72,7 @@ interface Flags {
   out?: string;
   json: boolean;
   dryRun: boolean;
+  evalOnly: boolean;
   help: boolean;
 }
 
@@ -89,6 +103,7 @@ export function parseFlags(argv: string[]): Flags {
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
+        'eval-only': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -117,6 +132,7 @@ export function parseFlags(argv: string[]): Flags {
     fastPath: !(values['no-fast-path'] ?? false),
     json: values.json ?? false,
     dryRun: values['dry-run'] ?? false,
+    evalOnly: values['eval-only'] ?? false,
     help,
   };
   const steps = number('steps', values.steps, true);
@@ -208,23 +224,17 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const file = flags.graph;
 
   let doc: GraphDocument;
+  let weights: LayerWeights | undefined;
   try {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
+    const input = await readInput(file);
+    if (flags.evalOnly && !input.weights) {
       throw new InputError(
-        code === 'ENOENT'
-          ? 'file not found.'
-          : code === 'EISDIR'
-            ? 'is a folder, not a file.'
-            : (e as Error).message,
+        '--eval-only needs a trained model (model.json with its weights, or a .zip), not a graph.',
       );
     }
-    const parsed = parseDocument(text);
-    if (!parsed.ok) throw new InputError(parsed.error);
-    doc = applyFlags(parsed.value, flags);
+    weights = input.weights;
+    doc = applyFlags(input.doc, flags);
+    for (const note of input.notes) say(`${file}: note: ${note}\n`);
   } catch (e) {
     if (e instanceof InputError) {
       io.stderr(`${file}: ${e.message}\n`);
@@ -255,6 +265,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   const data = await loadMnist(nodeReadBytes(), { validationCount: doc.training.validationCount });
   const compiled = compileGraph(tf, doc, analysis);
   try {
+    if (weights) applyWeights(tf, compiled, weights);
+    if (flags.evalOnly) return evaluateOnly(doc, compiled, data, file, flags, io);
     const t = doc.training;
     const totalSteps = totalStepsFor(t.duration, data.train.count, t.batchSize);
     say(`training on ${tf.getBackend()}: ${describeTraining(doc)}\n`);
@@ -316,9 +328,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         [false, true, true, true, true],
       )}\n`,
     );
-    say(
-      `${formatInt(result.steps)} steps in ${result.seconds.toFixed(1)} s (${result.stepsPerSecond.toFixed(1)} steps/s, ${(1000 / result.stepsPerSecond).toFixed(2)} ms/step) on ${tf.getBackend()}\n`,
-    );
+    if (result.steps > 0) {
+      say(
+        `${formatInt(result.steps)} steps in ${result.seconds.toFixed(1)} s (${result.stepsPerSecond.toFixed(1)} steps/s, ${(1000 / result.stepsPerSecond).toFixed(2)} ms/step) on ${tf.getBackend()}\n`,
+      );
+    }
 
     if (result.status === 'failed') {
       io.stderr(`${file}: training failed: ${result.message}\n`);
@@ -326,6 +340,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stderr(`${file}: training stopped after ${result.steps} steps.\n`);
     }
     if (flags.out !== undefined && result.status !== 'failed') {
+      // The graph document travels inside model.json, so the model imports back exactly.
+      compiled.model.setUserDefinedMetadata({ [METADATA_KEY]: JSON.parse(JSON.stringify(doc)) as object });
       await compiled.model.save(fileSaveHandler(flags.out));
       say(`model written to ${path.join(flags.out, 'model.json')}\n`);
     }
@@ -351,6 +367,115 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } finally {
     compiled.dispose();
   }
+}
+
+interface Input {
+  doc: GraphDocument;
+  weights: LayerWeights | undefined;
+  notes: string[];
+}
+
+/**
+ * A graph document, a model.json (weights read from the files it names, beside it), or a
+ * model zip. Every refusal is an InputError naming what is wrong.
+ */
+async function readInput(file: string): Promise<Input> {
+  let bytes: Uint8Array;
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) throw new InputError('is a folder, not a file.');
+    if (info.size > MAX_WEIGHT_BYTES + MAX_DOCUMENT_BYTES) {
+      throw new InputError(`is ${(info.size / 2 ** 20).toFixed(0)} MB; too large to be a graph or a model.`);
+    }
+    bytes = new Uint8Array(await readFile(file));
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'file not found.' : (e as Error).message);
+  }
+  if (file.toLowerCase().endsWith('.zip')) {
+    const files = unzipModel(bytes);
+    if (!files.ok) throw new InputError(files.error);
+    return importModel(new TextDecoder().decode(files.value.get(MODEL_JSON)), (name) =>
+      files.value.get(name),
+    );
+  }
+  const text = new TextDecoder().decode(bytes);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined; // parseDocument reports the syntax error with its position
+  }
+  if (json && typeof json === 'object' && 'modelTopology' in json) {
+    const dir = path.dirname(file);
+    const weightFiles = new Map<string, Uint8Array>();
+    const manifest = (json as { weightsManifest?: { paths?: unknown[] }[] }).weightsManifest ?? [];
+    for (const p of manifest.flatMap((g) => (Array.isArray(g.paths) ? g.paths : []))) {
+      const name = typeof p === 'string' ? p.replace(/^\.\//, '') : '';
+      // Only plain names next to model.json; importLayersModel refuses anything else.
+      if (!name || name.includes('/') || name.includes('\\') || name.startsWith('.')) continue;
+      try {
+        weightFiles.set(name, new Uint8Array(await readFile(path.join(dir, name))));
+      } catch {
+        // A missing file is reported by readWeights, naming it.
+      }
+    }
+    return importModel(text, (name) => weightFiles.get(name));
+  }
+  const parsed = parseDocument(text);
+  if (!parsed.ok) throw new InputError(parsed.error);
+  return { doc: parsed.value, weights: undefined, notes: [] };
+}
+
+function importModel(modelJsonText: string, read: (name: string) => Uint8Array | undefined): Input {
+  let json: unknown;
+  try {
+    json = JSON.parse(modelJsonText);
+  } catch (e) {
+    throw new InputError(`model.json is not valid JSON: ${(e as Error).message}.`);
+  }
+  const graph = modelJsonToGraph(json);
+  if (!graph.ok) throw new InputError(graph.error);
+  const weights = readWeights(graph.value.doc, graph.value.manifest, read);
+  if (!weights.ok) throw new InputError(weights.error);
+  return { doc: graph.value.doc, weights: weights.value, notes: graph.value.notes };
+}
+
+/** `--eval-only`: accuracy of the model's weights on the validation and test images. */
+function evaluateOnly(
+  doc: GraphDocument,
+  compiled: CompiledGraph,
+  data: MnistData,
+  file: string,
+  flags: Flags,
+  io: CliIo,
+): number {
+  const say = flags.json ? io.stderr : io.stdout;
+  const validationAccuracy = evaluateAccuracy(tf, compiled, data.validation);
+  const test = evaluateSplit(tf, compiled, data.test);
+  say(
+    `\n${table(
+      ['model', 'validation accuracy', 'test accuracy'],
+      [[doc.name, formatPercent(validationAccuracy), formatPercent(test.accuracy)]],
+      [false, true, true],
+    )}\n`,
+  );
+  say(`per digit: ${test.perClass.map((a, k) => `${k} ${formatPercent(a)}`).join(', ')}\n`);
+  if (flags.json) {
+    const round = (x: number) => (Number.isFinite(x) ? Number(x.toFixed(6)) : null);
+    io.stdout(
+      `${JSON.stringify({
+        graph: doc.name,
+        file: path.basename(file),
+        evalOnly: true,
+        validationAccuracy: round(validationAccuracy),
+        testAccuracy: round(test.accuracy),
+        backend: tf.getBackend(),
+      })}\n`,
+    );
+  }
+  return 0;
 }
 
 /** Shape helper re-exported for the summary tests. */

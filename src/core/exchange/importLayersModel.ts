@@ -386,7 +386,7 @@ export function readWeights(
       const bytes = read(name);
       if (!bytes)
         return err(
-          `The weight file "${name}" is missing. Select it together with model.json (or use the zip).`,
+          `The weight file "${name}" is missing: it must come with model.json (beside it, selected with it, or in the same zip).`,
         );
       parts.push(bytes);
     }
