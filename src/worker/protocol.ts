@@ -109,6 +109,8 @@ export type WorkerResponse =
   | { type: 'examples'; requestId: number; examples: ExampleImage[] }
   | { type: 'evaluation'; requestId: number; evaluation: EvaluationSummary | undefined; reason?: string }
   | { type: 'timing'; runId: string; backend: string; msPerStep: Record<string, number> }
+  /** MNIST (60,000 + 10,000 images) fetched and parsed; the first run of a page pays for it. */
+  | { type: 'dataReady'; runId: string; milliseconds: number }
   | { type: 'memory'; requestId: number; numTensors: number; numBytes: number }
   | { type: 'exported'; requestId: number; artifacts: ModelArtifactsLike | undefined; reason?: string }
   | {

@@ -175,8 +175,10 @@ async function runTraining(runId: string, doc: GraphDocument, choice: BackendCho
   session = undefined;
 
   event({ type: 'preparing', detail: 'Loading MNIST…' });
+  const loadStart = performance.now();
   for (const name of Object.values(MNIST_FILES)) void readBytes(name);
   const data = await loadMnist(readBytes, { validationCount: doc.training.validationCount });
+  post({ type: 'dataReady', runId, milliseconds: performance.now() - loadStart });
   event({ type: 'preparing', detail: 'Building the model…' });
   const { compiled, kernels, label } = await place(runId, choice, doc, data);
   const abort = new AbortController();

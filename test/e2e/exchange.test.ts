@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openSession, type Session } from './support/app';
 import { TrainingPage } from './support/training';
@@ -61,6 +62,11 @@ describe('export and import', () => {
     await fresh.page.getByTestId('dock-tab-evaluation').click();
     await fresh.page.getByTestId('eval-accuracy').waitFor({ timeout: 60_000 });
     expect(await fresh.page.getByTestId('eval-accuracy').textContent()).toBe(accuracy);
+    // Exported again from the fresh page, the weights are the same bytes.
+    const again = await exportItem(fresh, 'model');
+    const weights = (z: Buffer) => unzipSync(new Uint8Array(z))['weights.bin']!;
+    expect(Buffer.from(weights(again.bytes)).equals(Buffer.from(weights(zip.bytes)))).toBe(true);
+    expect(weights(zip.bytes).length).toBe(4 * 7850);
     expect(fresh.app.errors).toEqual([]);
   });
 

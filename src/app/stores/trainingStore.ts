@@ -42,6 +42,8 @@ export const useTrainingStore = defineStore('training', () => {
   const summary = shallowRef<RunSummary | undefined>();
   const evaluation = shallowRef<EvaluationSummary | undefined>();
   const timing = shallowRef<Record<string, number> | undefined>();
+  /** How long MNIST took to be ready in the worker for the current run. */
+  const dataReadyMs = ref<number | undefined>();
   /** The document the current model was trained from. */
   const trainedDoc = shallowRef<GraphDocument | undefined>();
   const active = computed(() => isActive(state.value));
@@ -74,6 +76,9 @@ export const useTrainingStore = defineStore('training', () => {
             return;
           case 'timing':
             timing.value = e.msPerStep;
+            return;
+          case 'dataReady':
+            dataReadyMs.value = e.milliseconds;
             return;
           case 'done':
             summary.value = e.summary;
@@ -126,6 +131,7 @@ export const useTrainingStore = defineStore('training', () => {
     summary.value = undefined;
     evaluation.value = undefined;
     timing.value = undefined;
+    dataReadyMs.value = undefined;
     trainedDoc.value = doc;
     apply({ type: 'reset' });
     apply({ type: 'start' });
@@ -211,6 +217,7 @@ export const useTrainingStore = defineStore('training', () => {
     summary,
     evaluation,
     timing,
+    dataReadyMs,
     trainedDoc,
     active,
     hasModel,
