@@ -8,25 +8,17 @@ import { computed, ref, shallowRef } from 'vue';
 import { createStore, del, entries, set } from 'idb-keyval';
 import type { TrainingSettings } from '../../core/document';
 import type { ValidationPoint } from '../../training/train';
+import type { RunSummary } from '../../worker/protocol';
 import type { Curves } from './trainingStore';
 
-export interface RunRecord {
+/** A finished, stopped or failed run as stored: the worker's summary plus what was trained. */
+export interface RunRecord extends Omit<RunSummary, 'runId'> {
   id: string;
   createdAt: number;
   graphName: string;
   graphHash: string;
   structureHash: string;
   training: TrainingSettings;
-  backend: string;
-  status: 'completed' | 'aborted' | 'failed';
-  message: string | undefined;
-  steps: number;
-  totalSteps: number;
-  seconds: number;
-  stepsPerSecond: number;
-  trainAccuracy: number;
-  validationAccuracy: number;
-  testAccuracy: number;
   curves: Curves;
   validation: ValidationPoint[];
 }

@@ -120,10 +120,8 @@ export const useTrainingStore = defineStore('training', () => {
     });
   }
 
-  /** Start training `doc` (the caller has checked it has no errors). */
-  function start(doc: GraphDocument): void {
-    if (active.value) return;
-    const id = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+  /** Forget the previous run's results; events of older runs are ignored from now on. */
+  function beginRun(id: string): void {
     runId.value = id;
     progress.value = undefined;
     curves.value = { step: [], loss: [], batchAccuracy: [] };
@@ -132,6 +130,13 @@ export const useTrainingStore = defineStore('training', () => {
     evaluation.value = undefined;
     timing.value = undefined;
     dataReadyMs.value = undefined;
+  }
+
+  /** Start training `doc` (the caller has checked it has no errors). */
+  function start(doc: GraphDocument): void {
+    if (active.value) return;
+    const id = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+    beginRun(id);
     trainedDoc.value = doc;
     apply({ type: 'reset' });
     apply({ type: 'start' });
@@ -188,12 +193,7 @@ export const useTrainingStore = defineStore('training', () => {
   async function loadImported(doc: GraphDocument, weights: LayerWeights): Promise<string | undefined> {
     if (active.value) return 'Stop the training run first.';
     const id = `import-${Date.now().toString(36)}`;
-    runId.value = id;
-    progress.value = undefined;
-    curves.value = { step: [], loss: [], batchAccuracy: [] };
-    validation.value = [];
-    summary.value = undefined;
-    evaluation.value = undefined;
+    beginRun(id);
     apply({ type: 'reset' });
     const answer = await worker().loadModel(id, JSON.parse(JSON.stringify(doc)), weights);
     if (!answer.evaluation) return answer.reason ?? 'The model could not be loaded.';
