@@ -14,6 +14,20 @@ export default defineConfig({
   server: { headers: isolation },
   preview: { headers: isolation },
   worker: { format: 'es' },
+  // Pre-bundle what the worker and lazily opened panels import, so the dev server does not
+  // discover them mid-session and reload the page (losing a training run).
+  optimizeDeps: {
+    include: [
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-backend-wasm',
+      'uplot',
+      'idb-keyval',
+      'fflate',
+      'lz-string',
+      'meta-png',
+      'zod',
+    ],
+  },
   build: {
     // Vite 8's default minifier (oxc) breaks the pthread worker that the threaded wasm
     // backend builds from a string at run time ("e is not defined"); esbuild keeps it intact.
