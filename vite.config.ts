@@ -20,6 +20,7 @@ export default defineConfig({
     include: [
       '@tensorflow/tfjs',
       '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgpu',
       'uplot',
       'idb-keyval',
       'fflate',

@@ -12,12 +12,13 @@ import type { TrainProgress, ValidationPoint } from '../training/train';
  * (both presets); the others are TensorFlow.js backends. `auto` uses the kernels when the
  * graph is a dense chain, and otherwise measures the tfjs backends and picks the fastest.
  */
-export type BackendChoice = 'auto' | 'kernels' | 'wasm' | 'webgl' | 'cpu';
+export type BackendChoice = 'auto' | 'kernels' | 'wasm' | 'webgl' | 'webgpu' | 'cpu';
 export const BACKEND_CHOICES: readonly { value: BackendChoice; label: string }[] = [
   { value: 'auto', label: 'auto (fastest)' },
   { value: 'kernels', label: 'dense kernels (WASM SIMD)' },
   { value: 'wasm', label: 'tfjs wasm' },
   { value: 'webgl', label: 'tfjs WebGL' },
+  { value: 'webgpu', label: 'tfjs WebGPU' },
   { value: 'cpu', label: 'tfjs cpu' },
 ];
 

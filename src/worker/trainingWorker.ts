@@ -94,7 +94,7 @@ async function fastestTfjsBackend(
   data: MnistData,
 ): Promise<ConcreteBackend> {
   const speeds: Record<string, number> = {};
-  for (const candidate of autoCandidates()) {
+  for (const candidate of await autoCandidates()) {
     post({
       type: 'state',
       runId,
@@ -110,6 +110,13 @@ async function fastestTfjsBackend(
     msPerStep: Object.fromEntries(Object.entries(speeds).map(([k, v]) => [k, v > 0 ? 1000 / v : Infinity])),
   });
   return best;
+}
+
+/** A backend this browser cannot run: the user can pick another one. */
+class BackendUnavailable extends Error {
+  constructor(backend: string) {
+    super(`The ${backend} backend is not available in this browser.`);
+  }
 }
 
 interface Placement {
@@ -128,8 +135,7 @@ async function place(
 ): Promise<Placement> {
   const analysis = analyzeGraph(doc);
   const compileOn = async (backend: ConcreteBackend) => {
-    if (!(await activateBackend(backend)))
-      throw new Error(`The ${backend} backend is not available in this browser.`);
+    if (!(await activateBackend(backend))) throw new BackendUnavailable(backend);
     return compileGraph(tf, doc, analysis);
   };
   if (choice === 'auto' || choice === 'kernels') {
@@ -366,7 +372,10 @@ self.onmessage = async (message: MessageEvent<WorkerRequest>) => {
           event: {
             type: 'failed',
             reason: (e as Error).message,
-            suggestion: 'Reload the page and try again.',
+            suggestion:
+              e instanceof BackendUnavailable
+                ? 'Choose “auto” or another backend in “Train on”.'
+                : 'Reload the page and try again.',
           },
         });
       } finally {
