@@ -22,6 +22,17 @@ describe('training in the browser', () => {
     }
   });
 
+  it('opens one click from training: the toolbar’s Train button starts the preset on the canvas', async () => {
+    await s.page.getByTestId('tab-inspector').click();
+    await s.page.getByTestId('btn-train').click();
+    await s.page.getByTestId('train-panel').waitFor();
+    await s.page.waitForSelector('[data-testid="train-progress"]:not([data-status="idle"])');
+    await t.waitStepAtLeast(1);
+    expect(await s.page.getByTestId('btn-train').textContent()).toMatch(/Training|Train/);
+    await s.page.getByTestId('train-stop').click();
+    await t.waitStatus('stopped');
+  });
+
   it('trains the beginner preset for 300 steps: progress, charts and a test accuracy above 85%', async () => {
     await t.set('hp-length', '300');
     await s.page.getByTestId('train-start').click();
