@@ -9,6 +9,7 @@ import type { Duration } from '../core/document';
 import type { Tf } from '../core/nodeSpec';
 import { makeBatch, type MnistData, type MnistSplit } from './mnist';
 import { installFastMatMulGrad } from './matMulGrad';
+import { divergenceMessage, RunLog } from './runLog';
 import { mulberry32, shuffleInPlace } from './random';
 import { denseFastPath, trainDenseChain } from './fast/trainDense';
 
@@ -99,11 +100,6 @@ export function totalStepsFor(duration: Duration, count: number, batchSize: numb
   return duration.epochs * Math.max(1, Math.floor(count / Math.min(batchSize, count)));
 }
 
-/** `0.5` for 5, `0.01` for 0.1: one tenth, written without float noise. */
-function tenth(lr: number): string {
-  return String(Number((lr / 10).toPrecision(6)));
-}
-
 /** Accuracy of the model (evaluation mode) on a split, in batches of `batchSize`. */
 export function evaluateAccuracy(
   tf: Tf,
@@ -160,29 +156,16 @@ export async function train(
   let pending: { step: number; weights: tfjs.Tensor[] } | undefined;
   const release = (s?: { weights: tfjs.Tensor[] }) => s?.weights.forEach((w) => w.dispose());
 
-  const history: TrainResult['history'] = [];
-  const validationHistory: ValidationPoint[] = [];
+  const log = new RunLog(options, totalSteps, batchSize);
   let status: TrainStatus = 'completed';
   let message: string | undefined;
   let steps = 0;
   let lastLoss = Number.NaN;
-  const t0 = performance.now();
-  let lastYield = t0;
-  let pausedMs = 0;
-  const elapsedMs = () => performance.now() - t0 - pausedMs;
   const uninstall = (options.fastMatMulGrad ?? true) ? installFastMatMulGrad(tf) : undefined;
 
   try {
     while (steps < totalSteps) {
-      if (options.pauseGate) {
-        const before = performance.now();
-        await options.pauseGate();
-        const waited = performance.now() - before;
-        if (waited > 1) {
-          pausedMs += waited;
-          lastYield = performance.now();
-        }
-      }
+      await log.pauseGate();
       if (options.signal?.aborted) {
         status = 'aborted';
         break;
@@ -229,10 +212,7 @@ export async function train(
         // loss was finite (or the initial weights if there is none).
         const restore = good ?? pending!;
         vars.forEach((v, i) => v.assign(restore.weights[i]!));
-        const what = Number.isNaN(loss) ? 'NaN' : loss > 0 ? 'infinite' : '−infinite';
-        message =
-          `loss became ${what} at step ${steps + 1}; the learning rate ${options.learningRate} is likely ` +
-          `too high — try ${tenth(options.learningRate)}. The weights were restored to those after step ${restore.step}.`;
+        message = divergenceMessage(loss, steps + 1, options.learningRate, restore.step);
         status = 'failed';
         steps = restore.step;
         break;
@@ -246,50 +226,24 @@ export async function train(
         pending = undefined;
       }
 
-      if (report) {
-        const elapsedSeconds = elapsedMs() / 1000;
-        const stepsPerSecond = steps / Math.max(elapsedSeconds, 1e-9);
-        const point = { step: steps, loss, batchAccuracy: correctCount / batchSize };
-        history.push(point);
-        options.onProgress?.({
-          ...point,
-          totalSteps,
-          epoch,
-          stepsPerSecond,
-          etaSeconds: (totalSteps - steps) / stepsPerSecond,
-          elapsedSeconds,
-        });
+      if (report) log.progress(steps, loss, correctCount, epoch);
+      if (log.validationDue(steps, validationEvery, data.validation.count)) {
+        log.validation(steps, evaluateAccuracy(tf, compiled, data.validation));
       }
-      if (
-        validationEvery > 0 &&
-        steps % validationEvery === 0 &&
-        steps < totalSteps &&
-        data.validation.count
-      ) {
-        const point = { step: steps, accuracy: evaluateAccuracy(tf, compiled, data.validation) };
-        validationHistory.push(point);
-        options.onValidation?.(point);
-      }
-      // Let the event loop run now and then (abort messages in a worker, progress output).
-      if (performance.now() - lastYield > 200) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = performance.now();
-      }
+      await log.yieldNow();
     }
   } finally {
     uninstall?.();
     release(good);
     release(pending);
   }
-  const seconds = elapsedMs() / 1000;
+  const seconds = log.elapsedSeconds();
 
   const evaluate = options.evaluate ?? true;
   let validationAccuracy = Number.NaN;
   if (evaluate && data.validation.count) {
     validationAccuracy = evaluateAccuracy(tf, compiled, data.validation);
-    const point = { step: steps, accuracy: validationAccuracy };
-    validationHistory.push(point);
-    options.onValidation?.(point);
+    log.validation(steps, validationAccuracy);
   }
   return {
     status,
@@ -302,7 +256,7 @@ export async function train(
     trainAccuracy: evaluate ? evaluateAccuracy(tf, compiled, data.train) : Number.NaN,
     validationAccuracy,
     testAccuracy: evaluate ? evaluateAccuracy(tf, compiled, data.test) : Number.NaN,
-    history,
-    validationHistory,
+    history: log.history,
+    validationHistory: log.validationHistory,
   };
 }

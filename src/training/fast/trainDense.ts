@@ -9,7 +9,8 @@ import type { CompiledGraph } from '../../core/compile';
 import type { Tf } from '../../core/nodeSpec';
 import type { MnistData, MnistSplit } from '../mnist';
 import { mulberry32, shuffleInPlace } from '../random';
-import type { TrainOptions, TrainResult, TrainStatus, ValidationPoint } from '../train';
+import { divergenceMessage, RunLog } from '../runLog';
+import type { TrainOptions, TrainResult, TrainStatus } from '../train';
 import { describeDenseChain, type ChainCheck } from './denseChain';
 import { DenseChainTrainer } from './denseTrainer';
 import { denseKernelsSupported } from './kernels';
@@ -41,11 +42,6 @@ export function denseFastPath(compiled: CompiledGraph): ChainCheck {
   }
   if (!denseKernelsSupported()) return { ok: false, reason: 'WebAssembly SIMD is not available' };
   return check;
-}
-
-/** `0.5` for 5, `0.01` for 0.1: one tenth, written without float noise (as train.ts says it). */
-function tenth(lr: number): string {
-  return String(Number((lr / 10).toPrecision(6)));
 }
 
 /**
@@ -89,30 +85,15 @@ export async function trainDenseChain(
   let good: { step: number; slot: 0 | 1 } | undefined;
   let pending: { step: number; slot: 0 | 1 } | undefined;
 
-  const history: TrainResult['history'] = [];
-  const validationHistory: ValidationPoint[] = [];
+  const log = new RunLog(options, totalSteps, batchSize);
   let status: TrainStatus = 'completed';
   let message: string | undefined;
   let steps = 0;
   let lastLoss = Number.NaN;
-  const t0 = performance.now();
-  let lastYield = t0;
-
-  // Time spent paused at `pauseGate` does not count as training time (as in train()).
-  let pausedMs = 0;
-  const elapsedMs = () => performance.now() - t0 - pausedMs;
 
   try {
     while (steps < totalSteps) {
-      if (options.pauseGate) {
-        const before = performance.now();
-        await options.pauseGate();
-        const waited = performance.now() - before;
-        if (waited > 1) {
-          pausedMs += waited;
-          lastYield = performance.now();
-        }
-      }
+      await log.pauseGate();
       if (options.signal?.aborted) {
         status = 'aborted';
         break;
@@ -135,10 +116,7 @@ export async function trainDenseChain(
       if (!Number.isFinite(loss)) {
         const restore = good ?? pending!;
         trainer.restore(restore.slot);
-        const what = Number.isNaN(loss) ? 'NaN' : loss > 0 ? 'infinite' : '−infinite';
-        message =
-          `loss became ${what} at step ${steps + 1}; the learning rate ${options.learningRate} is likely ` +
-          `too high — try ${tenth(options.learningRate)}. The weights were restored to those after step ${restore.step}.`;
+        message = divergenceMessage(loss, steps + 1, options.learningRate, restore.step);
         status = 'failed';
         steps = restore.step;
         break;
@@ -150,49 +128,24 @@ export async function trainDenseChain(
         pending = undefined;
       }
 
-      if (report) {
-        const elapsedSeconds = elapsedMs() / 1000;
-        const stepsPerSecond = steps / Math.max(elapsedSeconds, 1e-9);
-        const point = { step: steps, loss, batchAccuracy: correct / batchSize };
-        history.push(point);
-        options.onProgress?.({
-          ...point,
-          totalSteps,
-          epoch,
-          stepsPerSecond,
-          etaSeconds: (totalSteps - steps) / stepsPerSecond,
-          elapsedSeconds,
-        });
-      }
-      if (
-        validationEvery > 0 &&
-        steps % validationEvery === 0 &&
-        steps < totalSteps &&
-        data.validation.count
-      ) {
+      if (report) log.progress(steps, loss, correct, epoch);
+      if (log.validationDue(steps, validationEvery, data.validation.count)) {
         trainer.storeWeights(tf);
-        const point = { step: steps, accuracy: context.accuracy(data.validation) };
-        validationHistory.push(point);
-        options.onValidation?.(point);
+        log.validation(steps, context.accuracy(data.validation));
       }
-      if (performance.now() - lastYield > 200) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = performance.now();
-      }
+      await log.yieldNow();
     }
   } finally {
     trainer.storeWeights(tf);
     if (check.chain.optimizer.type !== 'sgd') velocities.set(compiled.optimizer, trainer.velocities());
   }
-  const seconds = elapsedMs() / 1000;
+  const seconds = log.elapsedSeconds();
 
   const evaluate = options.evaluate ?? true;
   let validationAccuracy = Number.NaN;
   if (evaluate && data.validation.count) {
     validationAccuracy = context.accuracy(data.validation);
-    const point = { step: steps, accuracy: validationAccuracy };
-    validationHistory.push(point);
-    options.onValidation?.(point);
+    log.validation(steps, validationAccuracy);
   }
   return {
     status,
@@ -205,7 +158,7 @@ export async function trainDenseChain(
     trainAccuracy: evaluate ? context.accuracy(data.train) : Number.NaN,
     validationAccuracy,
     testAccuracy: evaluate ? context.accuracy(data.test) : Number.NaN,
-    history,
-    validationHistory,
+    history: log.history,
+    validationHistory: log.validationHistory,
   };
 }
