@@ -22,3 +22,39 @@ export function shuffleInPlace(values: Int32Array, random: () => number): Int32A
   }
   return values;
 }
+
+/**
+ * Which training examples each step uses: a seeded shuffle of all of them, consumed a batch at
+ * a time and reshuffled when the rest cannot fill a batch (the remainder is skipped, as the
+ * tutorial's loader did). Both training paths take their batches from here, so they see the
+ * same batches in the same order.
+ */
+export class BatchOrder {
+  readonly order: Int32Array;
+  /** Passes started so far (1 during the first). */
+  epoch = 0;
+  private cursor: number;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly count: number,
+    private readonly batchSize: number,
+    seed: number,
+  ) {
+    this.order = new Int32Array(count).map((_, i) => i);
+    this.random = mulberry32(seed ^ 0x5eed5eed);
+    this.cursor = count; // forces a shuffle before the first batch
+  }
+
+  /** Where the next batch starts in `order`. */
+  next(): number {
+    if (this.cursor + this.batchSize > this.count) {
+      shuffleInPlace(this.order, this.random);
+      this.cursor = 0;
+      this.epoch++;
+    }
+    const start = this.cursor;
+    this.cursor += this.batchSize;
+    return start;
+  }
+}

@@ -10,7 +10,7 @@ import type { Tf } from '../core/nodeSpec';
 import { makeBatch, type MnistData, type MnistSplit } from './mnist';
 import { installFastMatMulGrad } from './matMulGrad';
 import { divergenceMessage, RunLog } from './runLog';
-import { mulberry32, shuffleInPlace } from './random';
+import { BatchOrder } from './random';
 import { denseFastPath, trainDenseChain } from './fast/trainDense';
 
 export interface TrainProgress {
@@ -147,10 +147,7 @@ export async function train(
   const vars = compiled.trainableVariables;
   const { optimizer, forward, lossFn, inputShape } = compiled;
 
-  const random = mulberry32(options.seed ^ 0x5eed5eed);
-  const order = new Int32Array(n).map((_, i) => i);
-  let cursor = n; // forces a shuffle before the first batch
-  let epoch = 0;
+  const batches = new BatchOrder(n, batchSize, options.seed);
 
   let good: { step: number; weights: tfjs.Tensor[] } | undefined;
   let pending: { step: number; weights: tfjs.Tensor[] } | undefined;
@@ -170,18 +167,12 @@ export async function train(
         status = 'aborted';
         break;
       }
-      if (cursor + batchSize > n) {
-        shuffleInPlace(order, random);
-        cursor = 0;
-        epoch++;
-      }
       if (steps % snapshotEvery === 0) {
         release(pending);
         pending = { step: steps, weights: vars.map((v) => tf.keep(v.clone())) };
       }
       const report = (steps + 1) % progressEvery === 0 || steps + 1 === totalSteps;
-      const { xs, ys } = makeBatch(tf, data.train, order, cursor, batchSize, inputShape);
-      cursor += batchSize;
+      const { xs, ys } = makeBatch(tf, data.train, batches.order, batches.next(), batchSize, inputShape);
       let correct: tfjs.Tensor | undefined;
       let cost: tfjs.Scalar;
       try {
@@ -226,7 +217,7 @@ export async function train(
         pending = undefined;
       }
 
-      if (report) log.progress(steps, loss, correctCount, epoch);
+      if (report) log.progress(steps, loss, correctCount, batches.epoch);
       if (log.validationDue(steps, validationEvery, data.validation.count)) {
         log.validation(steps, evaluateAccuracy(tf, compiled, data.validation));
       }

@@ -8,7 +8,7 @@
 import type { CompiledGraph } from '../../core/compile';
 import type { Tf } from '../../core/nodeSpec';
 import type { MnistData, MnistSplit } from '../mnist';
-import { mulberry32, shuffleInPlace } from '../random';
+import { BatchOrder } from '../random';
 import { divergenceMessage, RunLog } from '../runLog';
 import type { TrainOptions, TrainResult, TrainStatus } from '../train';
 import { describeDenseChain, type ChainCheck } from './denseChain';
@@ -76,10 +76,7 @@ export async function trainDenseChain(
   const saved = velocities.get(compiled.optimizer);
   if (saved) trainer.setVelocities(saved);
 
-  const random = mulberry32(options.seed ^ 0x5eed5eed);
-  const order = new Int32Array(n).map((_, i) => i);
-  let cursor = n; // forces a shuffle before the first batch
-  let epoch = 0;
+  const batches = new BatchOrder(n, batchSize, options.seed);
 
   // Two snapshot slots: `good` (loss known finite) and `pending` (taken before the last step).
   let good: { step: number; slot: 0 | 1 } | undefined;
@@ -98,19 +95,13 @@ export async function trainDenseChain(
         status = 'aborted';
         break;
       }
-      if (cursor + batchSize > n) {
-        shuffleInPlace(order, random);
-        cursor = 0;
-        epoch++;
-      }
       if (steps % snapshotEvery === 0) {
         const slot: 0 | 1 = good?.slot === 0 ? 1 : 0;
         trainer.snapshot(slot);
         pending = { step: steps, slot };
       }
       const report = (steps + 1) % progressEvery === 0 || steps + 1 === totalSteps;
-      trainer.setMnistBatch(data.train, order, cursor);
-      cursor += batchSize;
+      trainer.setMnistBatch(data.train, batches.order, batches.next());
       const { loss, correct } = trainer.step();
 
       if (!Number.isFinite(loss)) {
@@ -128,7 +119,7 @@ export async function trainDenseChain(
         pending = undefined;
       }
 
-      if (report) log.progress(steps, loss, correct, epoch);
+      if (report) log.progress(steps, loss, correct, batches.epoch);
       if (log.validationDue(steps, validationEvery, data.validation.count)) {
         trainer.storeWeights(tf);
         log.validation(steps, context.accuracy(data.validation));
