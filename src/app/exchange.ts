@@ -15,21 +15,7 @@ import { MODEL_JSON, unzipModel } from '../core/exchange/modelArchive';
 import { MAX_DOCUMENT_BYTES, parseDocument } from '../core/parseDocument';
 import { err, ok, type Result } from '../core/result';
 import type { LayerWeights } from '../training/weights';
-
-/** Offer bytes or text as a download. */
-export function download(name: string, content: Uint8Array | string, type: string): void {
-  const blob = new Blob([typeof content === 'string' ? content : (content.slice().buffer as ArrayBuffer)], {
-    type,
-  });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+import { download } from './fileIo';
 
 function validOrReason(doc: GraphDocument): string | undefined {
   const analysis = analyzeGraph(doc);
@@ -175,18 +161,15 @@ export async function openFiles(files: File[]): Promise<Result<Opened>> {
     return openModel(new TextDecoder().decode(text.value), (n) => loaded.get(n), `"${json.name}"`);
   }
   const file = files[0]!;
-  if (lower(file).endsWith('.png')) {
+  const picture = lower(file).endsWith('.png')
+    ? extractGraphFromPng
+    : lower(file).endsWith('.svg')
+      ? (bytes: Uint8Array) => extractGraphFromSvg(new TextDecoder().decode(bytes))
+      : undefined;
+  if (picture) {
     const bytes = await bytesOf(file, 20 * 2 ** 20);
     if (!bytes.ok) return bytes;
-    const doc = extractGraphFromPng(bytes.value);
-    return doc.ok
-      ? ok({ doc: doc.value, notes: [], what: `the graph in "${file.name}"` })
-      : err(`"${file.name}": ${doc.error}`);
-  }
-  if (lower(file).endsWith('.svg')) {
-    const bytes = await bytesOf(file, 20 * 2 ** 20);
-    if (!bytes.ok) return bytes;
-    const doc = extractGraphFromSvg(new TextDecoder().decode(bytes.value));
+    const doc = picture(bytes.value);
     return doc.ok
       ? ok({ doc: doc.value, notes: [], what: `the graph in "${file.name}"` })
       : err(`"${file.name}": ${doc.error}`);

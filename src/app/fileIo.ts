@@ -1,4 +1,4 @@
-/** Offering the current graph as a download (opening files is `exchange.ts`'s job). */
+/** Offering files as downloads (opening files is `exchange.ts`'s job). */
 import type { GraphDocument } from '../core/document';
 import { serializeDocument } from '../core/parseDocument';
 
@@ -11,14 +11,21 @@ export function fileNameFor(doc: GraphDocument): string {
   return `${slug || 'graph'}.json`;
 }
 
-export function downloadGraph(doc: GraphDocument): void {
-  const blob = new Blob([serializeDocument(doc)], { type: 'application/json' });
+/** Offer bytes or text as a download. */
+export function download(name: string, content: Uint8Array | string, type: string): void {
+  const blob = new Blob([typeof content === 'string' ? content : (content.slice().buffer as ArrayBuffer)], {
+    type,
+  });
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = fileNameFor(doc);
+  a.download = name;
   document.body.appendChild(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+export function downloadGraph(doc: GraphDocument): void {
+  download(fileNameFor(doc), serializeDocument(doc), 'application/json');
 }
