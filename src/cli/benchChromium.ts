@@ -13,8 +13,10 @@ import { mnistAssets } from '../vite/mnistAssets';
 import type { BenchReply } from '../../bench/browser/worker';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-export const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
+/** Debian's Chromium; never a downloaded browser. The e2e tests launch it the same way. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Headless flags for this closed network: no background connections, no GPU, no sandbox (root). */
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -46,7 +48,7 @@ export async function benchChromium(timeoutMs = 15 * 60_000): Promise<ChromiumBe
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
     });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
