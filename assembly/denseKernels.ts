@@ -1,6 +1,6 @@
 /**
- * WebAssembly SIMD kernels of the dense-chain trainer (`src/training/fast/`), in
- * AssemblyScript. Compiled by `npm run build:wasm` into `src/training/fast/denseKernels.wasm.ts`
+ * WebAssembly SIMD kernels of the dense-chain trainer (`src/training/kernels/`), in
+ * AssemblyScript. Compiled by `npm run build:wasm` into `src/training/kernels/denseKernels.wasm.ts`
  * (base64, so Node, Vite and a Web Worker load the same bytes without a fetch).
  *
  * Pure kernels over float32 row-major matrices in linear memory: the host lays the buffers

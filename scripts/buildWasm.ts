@@ -1,6 +1,6 @@
 /**
  * `npm run build:wasm`: compile the AssemblyScript kernels (`assembly/denseKernels.ts`) and
- * write them as base64 into `src/training/fast/denseKernels.wasm.ts`, so that Node, Vite and a
+ * write them as base64 into `src/training/kernels/denseKernels.wasm.ts`, so that Node, Vite and a
  * Web Worker load the same bytes with no fetch. `--check` only compares (exit 1 on a mismatch).
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { compileDenseKernels, renderKernelModule } from './wasmBuild';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const target = `${root}src/training/fast/denseKernels.wasm.ts`;
+const target = `${root}src/training/kernels/denseKernels.wasm.ts`;
 
 async function main(): Promise<void> {
   const text = renderKernelModule(await compileDenseKernels());

@@ -1,6 +1,6 @@
 /**
  * The bookkeeping every training loop shares — the tfjs loop in `train.ts` and the dense-chain
- * kernels in `fast/trainDense.ts`: the clock (time paused does not count), progress and
+ * kernels in `kernels/trainDense.ts`: the clock (time paused does not count), progress and
  * validation reports, yielding to the event loop, and the words for a diverging loss.
  */
 import type { TrainOptions, TrainResult, ValidationPoint } from './train';

@@ -11,7 +11,7 @@ import { makeBatch, type MnistData, type MnistSplit } from './mnist';
 import { installFastMatMulGrad } from './matMulGrad';
 import { divergenceMessage, RunLog } from './runLog';
 import { BatchOrder } from './random';
-import { denseFastPath, trainDenseChain } from './fast/trainDense';
+import { denseFastPath, trainDenseChain } from './kernels/trainDense';
 
 export interface TrainProgress {
   /** Steps done so far (1-based: 100 after the 100th step). */
@@ -65,7 +65,7 @@ export interface TrainOptions {
   /**
    * Train dense chains (input → [dense → activation]* → loss, SGD or momentum) on our own
    * WebAssembly SIMD kernels instead of tfjs ops (default true; same maths, same result shape;
-   * other graphs always take the tfjs path). See `fast/trainDense.ts`.
+   * other graphs always take the tfjs path). See `kernels/trainDense.ts`.
    */
   fastPath?: boolean;
 }

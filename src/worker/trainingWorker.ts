@@ -10,7 +10,7 @@ import { formatDiagnostic } from '../core/diagnostics';
 import type { GraphDocument } from '../core/document';
 import { evaluateSplit, type Evaluation } from '../training/evaluation';
 import { loadMnist, MNIST_FILES, type MnistData, type MnistFileName } from '../training/mnist';
-import { denseFastPath } from '../training/fast/trainDense';
+import { denseFastPath } from '../training/kernels/trainDense';
 import { train, type TrainResult } from '../training/train';
 import { applyWeights, saveArtifacts } from '../training/weights';
 import { activateBackend, autoCandidates, describeBackend, type ConcreteBackend } from './browserBackends';

@@ -7,9 +7,9 @@ import { nodeReadBytes, tf, useBackend } from '../../../../src/cli/nodeEnv';
 import { loadMnist, makeBatch, type MnistData } from '../../../../src/training/mnist';
 import { mulberry32 } from '../../../../src/training/random';
 import { train, type TrainOptions } from '../../../../src/training/train';
-import { describeDenseChain } from '../../../../src/training/fast/denseChain';
-import { DenseChainTrainer } from '../../../../src/training/fast/denseTrainer';
-import { denseFastPath } from '../../../../src/training/fast/trainDense';
+import { describeDenseChain } from '../../../../src/training/kernels/denseChain';
+import { DenseChainTrainer } from '../../../../src/training/kernels/denseTrainer';
+import { denseFastPath } from '../../../../src/training/kernels/trainDense';
 import { chain, edge, graph, loadPreset, node } from '../../core/fixtures';
 
 let data: MnistData;

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compileDenseKernels, renderKernelModule } from '../../../../scripts/wasmBuild';
-import { denseKernelBytes, denseKernelsSupported } from '../../../../src/training/fast/kernels';
+import { denseKernelBytes, denseKernelsSupported } from '../../../../src/training/kernels/kernels';
 
 const generated = fileURLToPath(
-  new URL('../../../../src/training/fast/denseKernels.wasm.ts', import.meta.url),
+  new URL('../../../../src/training/kernels/denseKernels.wasm.ts', import.meta.url),
 );
 
 describe('the committed dense kernels', () => {
