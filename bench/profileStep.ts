@@ -7,12 +7,12 @@ import { readFile } from 'node:fs/promises';
 import { analyzeGraph } from '../src/core/analyze';
 import { compileGraph } from '../src/core/compile';
 import { parseDocument } from '../src/core/parseDocument';
+import { median } from '../src/core/util/stats';
 import { nodeReadBytes, tf, useBackend } from '../src/cli/nodeEnv';
 import { loadMnist, makeBatch } from '../src/training/mnist';
 import { installFastMatMulGrad } from '../src/training/matMulGrad';
 
 const preset = process.argv[2] ?? 'hidden-layer';
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   await useBackend('wasm');

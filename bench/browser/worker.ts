@@ -13,6 +13,7 @@ import { analyzeGraph } from '../../src/core/analyze';
 import { compileGraph } from '../../src/core/compile';
 import type { GraphDocument } from '../../src/core/document';
 import { parseDocument } from '../../src/core/parseDocument';
+import { median } from '../../src/core/util/stats';
 import { loadMnist, type MnistData } from '../../src/training/mnist';
 import { train } from '../../src/training/train';
 
@@ -25,12 +26,6 @@ export type BenchReply =
       userAgent: string;
     }
   | { ok: false; error: string };
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function measure(doc: GraphDocument, data: MnistData, fastPath: boolean): Promise<number> {
   const slow = !fastPath && doc.name === 'hidden-layer';

@@ -11,6 +11,7 @@ import { analyzeGraph } from '../core/analyze';
 import { compileGraph } from '../core/compile';
 import type { GraphDocument } from '../core/document';
 import { parseDocument } from '../core/parseDocument';
+import { median } from '../core/util/stats';
 import { loadMnist, type MnistData } from '../training/mnist';
 import { train } from '../training/train';
 import { benchChromium } from './benchChromium';
@@ -41,12 +42,6 @@ function plan(backend: BackendName, fastGrad: boolean, fastPath: boolean, preset
   if (fastPath) return { backend, fastPath, fastGrad, warmup: 1000, repeats: 7, steps: 300 };
   return { backend, fastPath, fastGrad, warmup: 50, repeats: 5, steps: 200 };
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function loadPreset(name: Preset): Promise<GraphDocument> {
   const parsed = parseDocument(await readFile(`${root}graphs/${name}.json`, 'utf8'));

@@ -23,7 +23,8 @@ import { MAX_DOCUMENT_BYTES, parseDocument, formatZodIssue } from '../core/parse
 import { formatShape } from '../core/shape';
 import { evaluateSplit } from '../training/evaluation';
 import { loadMnist, type MnistData } from '../training/mnist';
-import { evaluateAccuracy, train, totalStepsFor, type TrainProgress } from '../training/train';
+import { totalStepsFor } from '../core/steps';
+import { evaluateAccuracy, train, type TrainProgress } from '../training/train';
 import { applyWeights, type LayerWeights } from '../training/weights';
 import { formatDuration, formatInt, formatPercent, table } from './format';
 import { fileSaveHandler } from './modelFiles';

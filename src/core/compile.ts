@@ -9,6 +9,7 @@ import type { GraphAnalysis } from './analyze';
 import type { GraphDocument, OptimizerSettings } from './document';
 import type { Tf } from './nodeSpec';
 import type { LossParams } from './nodes/loss';
+import { fnv1a } from './util/fnv1a';
 
 /** Probabilities are clipped to [EPSILON, 1] before the logarithm of the cross-entropy. */
 export const LOG_EPSILON = 1e-7;
@@ -44,13 +45,7 @@ export interface CompiledGraph {
  * (FNV-1a), so that renaming or adding other nodes does not change this node's weights.
  */
 export function nodeSeed(documentSeed: number, nodeId: string): number {
-  let h = 0x811c9dc5;
-  const text = `${documentSeed}:${nodeId}`;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) & 0x7fffffff;
+  return fnv1a(`${documentSeed}:${nodeId}`) & 0x7fffffff;
 }
 
 /** The loss as the Loss node describes it (see `nodes/loss.ts` for the formulas). */

@@ -2,6 +2,7 @@
  * The graph document: the one source of truth that the editor shows, the compiler reads and
  * the CLI trains. Version 1 of the on-disk format.
  */
+import { DEFAULT_VALIDATION_COUNT, TRAIN_FILE_IMAGES } from './mnist';
 import { z } from 'zod';
 
 /** Format tag written in every document so a stray JSON file is recognised as foreign. */
@@ -76,10 +77,15 @@ export type Duration = z.infer<typeof zDuration>;
 export const zTraining = z.object({
   optimizer: zOptimizer.default({ type: 'sgd' }),
   learningRate: z.number().positive().max(1e6),
-  batchSize: z.number().int().min(1).max(60_000),
+  batchSize: z.number().int().min(1).max(TRAIN_FILE_IMAGES),
   duration: zDuration,
   /** Images held out of the 60,000 MNIST training images for validation: the last N. */
-  validationCount: z.number().int().min(0).max(59_000).default(5000),
+  validationCount: z
+    .number()
+    .int()
+    .min(0)
+    .max(TRAIN_FILE_IMAGES - 1000)
+    .default(DEFAULT_VALIDATION_COUNT),
   /** Seeds weight initialisation and shuffling. */
   seed: z
     .number()
@@ -109,7 +115,7 @@ export function defaultTraining(): TrainingSettings {
     learningRate: 0.001,
     batchSize: 100,
     duration: { unit: 'steps', steps: 30000 },
-    validationCount: 5000,
+    validationCount: DEFAULT_VALIDATION_COUNT,
     seed: 1,
   };
 }

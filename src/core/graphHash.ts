@@ -3,15 +3,9 @@
  * is one of the presets, whatever the layout on the canvas.
  */
 import type { GraphDocument } from './document';
+import { fnv1a } from './util/fnv1a';
 
-function fnv1a(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
+const hex = (text: string): string => fnv1a(text).toString(16).padStart(8, '0');
 
 /** JSON with sorted keys, so that key order never changes a hash. */
 function canonical(value: unknown): string {
@@ -31,10 +25,10 @@ export function structureHash(doc: GraphDocument): string {
     .map((n) => ({ id: n.id, type: n.type, params: n.params }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
   const edges = doc.edges.map((e) => `${e.from.node}.${e.from.port}>${e.to.node}.${e.to.port}`).sort();
-  return fnv1a(canonical({ nodes, edges }));
+  return hex(canonical({ nodes, edges }));
 }
 
 /** The network and its training settings: two runs with the same hash trained the same thing. */
 export function graphHash(doc: GraphDocument): string {
-  return fnv1a(`${structureHash(doc)}|${canonical(doc.training)}`);
+  return hex(`${structureHash(doc)}|${canonical(doc.training)}`);
 }

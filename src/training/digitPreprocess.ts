@@ -4,7 +4,7 @@
  * thin strokes survive), then place it in a 28×28 field with its centre of mass at the centre.
  */
 
-export const MNIST_SIDE = 28;
+import { IMAGE_SIDE } from '../core/mnist';
 const BOX = 20;
 /** Ink below this intensity is ignored when finding the bounding box (anti-aliasing fringe). */
 const INK_THRESHOLD = 0.05;
@@ -36,7 +36,7 @@ export function preprocessDigit(image: InkImage): Float32Array {
       }
     }
   }
-  const out = new Float32Array(MNIST_SIDE * MNIST_SIDE);
+  const out = new Float32Array(IMAGE_SIDE * IMAGE_SIDE);
   if (x1 < 0) return out;
 
   const cropW = x1 - x0 + 1;
@@ -60,11 +60,11 @@ export function preprocessDigit(image: InkImage): Float32Array {
   }
   const cx = mass > 0 ? mx / mass : w / 2;
   const cy = mass > 0 ? my / mass : h / 2;
-  const left = clamp(Math.round(MNIST_SIDE / 2 - cx), 0, MNIST_SIDE - w);
-  const top = clamp(Math.round(MNIST_SIDE / 2 - cy), 0, MNIST_SIDE - h);
+  const left = clamp(Math.round(IMAGE_SIDE / 2 - cx), 0, IMAGE_SIDE - w);
+  const top = clamp(Math.round(IMAGE_SIDE / 2 - cy), 0, IMAGE_SIDE - h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      out[(top + y) * MNIST_SIDE + left + x] = Math.min(1, small[y * w + x]!);
+      out[(top + y) * IMAGE_SIDE + left + x] = Math.min(1, small[y * w + x]!);
     }
   }
   return out;

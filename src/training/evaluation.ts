@@ -5,7 +5,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { CompiledGraph } from '../core/compile';
 import type { Tf } from '../core/nodeSpec';
-import { makeBatch, NUM_CLASSES, type MnistSplit } from './mnist';
+import { NUM_CLASSES } from '../core/mnist';
+import { makeBatch, type MnistSplit } from './mnist';
 
 export interface Evaluation {
   accuracy: number;

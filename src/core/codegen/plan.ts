@@ -5,7 +5,9 @@
 import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument, OptimizerSettings } from '../document';
 import type { Initializer } from '../initializer';
+import { IMAGE_SIZE, trainImagesFor } from '../mnist';
 import type { LossParams } from '../nodes/loss';
+import { totalStepsFor } from '../steps';
 
 export interface PlannedLayer {
   /** Node id, used as the layer name. */
@@ -62,9 +64,6 @@ export function toIdentifier(id: string, taken: Set<string>): string {
   return name;
 }
 
-/** The training images: 60,000 minus those held out for validation. */
-export const MNIST_TRAIN_TOTAL = 60_000;
-
 /** Plan the generated code for a graph that `analyzeGraph` found valid. */
 export function planCode(doc: GraphDocument, analysis: GraphAnalysis): CodePlan {
   if (!analysis.valid || analysis.inputId === undefined || analysis.lossId === undefined) {
@@ -99,21 +98,20 @@ export function planCode(doc: GraphDocument, analysis: GraphAnalysis): CodePlan 
     layers.push({ id, variable, type: info.type, params: info.params ?? {}, inputs });
   }
   const t = doc.training;
-  const trainCount = MNIST_TRAIN_TOTAL - t.validationCount;
-  const stepsPerEpoch = Math.ceil(trainCount / t.batchSize);
+  const trainCount = trainImagesFor(t.validationCount);
   return {
     name: doc.name,
     description: doc.description,
     inputVariable: variables.get(analysis.inputId)!,
     inputId: analysis.inputId,
-    inputShape: analysis.nodes.get(analysis.inputId)!.outputShape ?? [784],
+    inputShape: analysis.nodes.get(analysis.inputId)!.outputShape ?? [IMAGE_SIZE],
     layers,
     outputVariable,
     loss: analysis.nodes.get(lossId)!.params as LossParams,
     optimizer: t.optimizer,
     learningRate: t.learningRate,
     batchSize: t.batchSize,
-    steps: t.duration.unit === 'steps' ? t.duration.steps : t.duration.epochs * stepsPerEpoch,
+    steps: totalStepsFor(t.duration, trainCount, t.batchSize),
     trainCount,
     validationCount: t.validationCount,
     seed: t.seed,

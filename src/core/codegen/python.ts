@@ -4,6 +4,7 @@
  * on MNIST from `keras.datasets.mnist`, and prints the test accuracy.
  */
 import type { Initializer } from '../initializer';
+import { stepsPerEpoch } from '../steps';
 import { planCode, reportingInterval, type CodePlan, type PlannedLayer } from './plan';
 import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument } from '../document';
@@ -94,8 +95,7 @@ function lossLines(plan: CodePlan): string[] {
 /** The Python script for a valid graph. */
 export function generatePython(doc: GraphDocument, analysis: GraphAnalysis): string {
   const plan = planCode(doc, analysis);
-  const stepsPerEpoch = Math.ceil(plan.trainCount / plan.batchSize);
-  const interval = reportingInterval(plan.steps, stepsPerEpoch);
+  const interval = reportingInterval(plan.steps, stepsPerEpoch(plan.trainCount, plan.batchSize));
   const reshape = plan.inputShape.length === 1 ? '(-1, 784)' : '(-1, 28, 28, 1)';
   const doc1 = plan.description ? plan.description.replace(/"""/g, "'''") : 'A network built in Tensorweave.';
   const lines = [

@@ -1,3 +1,4 @@
+import { IMAGE_SIDE, IMAGE_SIZE } from '../mnist';
 import { z } from 'zod';
 import { defineNode } from '../nodeSpec';
 
@@ -22,7 +23,7 @@ export const inputNode = defineNode({
     },
   ],
   formula: (p) => (p.layout === 'flat' ? 'x ∈ [0,1]^784' : 'x ∈ [0,1]^(28×28×1)'),
-  inferShape: (p) => ({ ok: true, shape: p.layout === 'flat' ? [784] : [28, 28, 1] }),
+  inferShape: (p) => ({ ok: true, shape: p.layout === 'flat' ? [IMAGE_SIZE] : [IMAGE_SIDE, IMAGE_SIDE, 1] }),
   paramCount: () => 0,
   flops: () => 0,
 });

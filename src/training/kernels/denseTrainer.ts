@@ -7,7 +7,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { LOG_EPSILON } from '../../core/compile';
 import type { Tf } from '../../core/nodeSpec';
-import { IMAGE_SIZE, NUM_CLASSES, type MnistSplit } from '../mnist';
+import { IMAGE_SIZE, NUM_CLASSES } from '../../core/mnist';
+import type { MnistSplit } from '../mnist';
 import type { ChainActivation, DenseChain } from './denseChain';
 import { instantiateDenseKernels, type DenseKernels } from './kernels';
 

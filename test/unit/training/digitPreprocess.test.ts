@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MNIST_SIDE, preprocessDigit, type InkImage } from '../../../src/training/digitPreprocess';
+import { IMAGE_SIDE } from '../../../src/core/mnist';
+import { preprocessDigit, type InkImage } from '../../../src/training/digitPreprocess';
 
 function canvas(width: number, height: number, ink: (x: number, y: number) => number): InkImage {
   const data = new Float32Array(width * height);
@@ -15,9 +16,9 @@ function box(out: Float32Array) {
     mass = 0,
     mx = 0,
     my = 0;
-  for (let y = 0; y < MNIST_SIDE; y++) {
-    for (let x = 0; x < MNIST_SIDE; x++) {
-      const v = out[y * MNIST_SIDE + x]!;
+  for (let y = 0; y < IMAGE_SIDE; y++) {
+    for (let x = 0; x < IMAGE_SIDE; x++) {
+      const v = out[y * IMAGE_SIDE + x]!;
       if (v > 0.05) {
         x0 = Math.min(x0, x);
         x1 = Math.max(x1, x);

@@ -4,7 +4,8 @@ import { compileGraph } from '../../../src/core/compile';
 import type { GraphDocument } from '../../../src/core/document';
 import { nodeReadBytes, tf, useBackend } from '../../../src/cli/nodeEnv';
 import { loadMnist, type MnistData } from '../../../src/training/mnist';
-import { train, totalStepsFor, type TrainOptions } from '../../../src/training/train';
+import { totalStepsFor } from '../../../src/core/steps';
+import { train, type TrainOptions } from '../../../src/training/train';
 import { chain, edge, graph, loadPreset, node } from '../core/fixtures';
 
 let data: MnistData;
