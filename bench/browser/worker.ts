@@ -1,6 +1,6 @@
 /**
  * Chromium bench worker: times the real trainer (tfjs wasm backend for the tfjs ops, and the
- * dense-chain kernels) on both presets, like `npm run bench` does in Node, and posts medians.
+ * Tensorweave kernels) on both presets, like `npm run bench` does in Node, and posts medians.
  */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -15,6 +15,7 @@ import type { GraphDocument } from '../../src/core/document';
 import { parseDocument } from '../../src/core/parseDocument';
 import { median } from '../../src/core/util/stats';
 import { loadMnist, type MnistData } from '../../src/training/mnist';
+import { runSettingsOf } from '../../src/training/options';
 import { train } from '../../src/training/train';
 
 export type BenchReply =
@@ -27,20 +28,18 @@ export type BenchReply =
     }
   | { ok: false; error: string };
 
-async function measure(doc: GraphDocument, data: MnistData, fastPath: boolean): Promise<number> {
-  const slow = !fastPath && doc.name === 'hidden-layer';
+async function measure(doc: GraphDocument, data: MnistData, kernels: boolean): Promise<number> {
+  const slow = !kernels && doc.name === 'hidden-layer';
   // The kernels' first calls run the baseline wasm code until the optimised code is ready.
-  const [warmup, repeats, steps] = slow ? [10, 3, 50] : fastPath ? [1000, 7, 300] : [50, 5, 200];
+  const [warmup, repeats, steps] = slow ? [10, 3, 50] : kernels ? [1000, 7, 300] : [50, 5, 200];
   const compiled = compileGraph(tf, doc, analyzeGraph(doc));
   const run = async (count: number) => {
     const r = await train(tf, compiled, data, {
-      batchSize: doc.training.batchSize,
+      ...runSettingsOf(doc.training),
       duration: { unit: 'steps', steps: count },
-      seed: doc.training.seed,
-      learningRate: doc.training.learningRate,
       evaluate: false,
       validationEvery: 0,
-      fastPath,
+      kernels,
     });
     return (r.seconds * 1000) / r.steps;
   };
@@ -70,12 +69,12 @@ async function main(): Promise<BenchReply> {
     return parsed.value;
   });
   const msPerStep: Record<string, Record<string, number>> = {};
-  for (const [config, fastPath] of [
-    ['dense-chain wasm kernels', true],
+  for (const [config, kernels] of [
+    ['Tensorweave kernels', true],
     ['tfjs wasm ops', false],
   ] as const) {
     msPerStep[config] = {};
-    for (const doc of docs) msPerStep[config][doc.name] = await measure(doc, data, fastPath);
+    for (const doc of docs) msPerStep[config][doc.name] = await measure(doc, data, kernels);
   }
   return { ok: true, backend: tf.getBackend(), msPerStep, userAgent: navigator.userAgent };
 }

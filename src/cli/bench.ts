@@ -10,9 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { analyzeGraph } from '../core/analyze';
 import { compileGraph } from '../core/compile';
 import type { GraphDocument } from '../core/document';
+import { DEFAULT_VALIDATION_COUNT } from '../core/mnist';
 import { parseDocument } from '../core/parseDocument';
 import { median } from '../core/util/stats';
 import { loadMnist, type MnistData } from '../training/mnist';
+import { runSettingsOf } from '../training/options';
 import { train } from '../training/train';
 import { benchChromium } from './benchChromium';
 import { table } from './format';
@@ -24,8 +26,8 @@ type Preset = (typeof PRESETS)[number];
 
 interface Plan {
   backend: BackendName;
-  /** Dense chains on our WebAssembly kernels (`train`'s fast path) rather than tfjs ops. */
-  fastPath: boolean;
+  /** Tensorweave's kernels where the graph allows, rather than tfjs ops. */
+  kernels: boolean;
   /** The explicit-transpose matMul gradient (ours) or tfjs's stock one. */
   fastGrad: boolean;
   warmup: number;
@@ -34,13 +36,13 @@ interface Plan {
 }
 
 /** Slow configurations get fewer steps so that the whole bench stays around a minute or two. */
-function plan(backend: BackendName, fastGrad: boolean, fastPath: boolean, preset: Preset): Plan {
-  const slow = preset === 'hidden-layer' && !fastPath && (backend === 'cpu' || !fastGrad);
-  if (slow && backend === 'cpu') return { backend, fastPath, fastGrad, warmup: 3, repeats: 3, steps: 10 };
-  if (slow) return { backend, fastPath, fastGrad, warmup: 10, repeats: 3, steps: 50 };
+function plan(backend: BackendName, fastGrad: boolean, kernels: boolean, preset: Preset): Plan {
+  const slow = preset === 'hidden-layer' && !kernels && (backend === 'cpu' || !fastGrad);
+  if (slow && backend === 'cpu') return { backend, kernels, fastGrad, warmup: 3, repeats: 3, steps: 10 };
+  if (slow) return { backend, kernels, fastGrad, warmup: 10, repeats: 3, steps: 50 };
   // The kernels' first calls run V8's baseline wasm code until the optimised code is ready.
-  if (fastPath) return { backend, fastPath, fastGrad, warmup: 1000, repeats: 7, steps: 300 };
-  return { backend, fastPath, fastGrad, warmup: 50, repeats: 5, steps: 200 };
+  if (kernels) return { backend, kernels, fastGrad, warmup: 1000, repeats: 7, steps: 300 };
+  return { backend, kernels, fastGrad, warmup: 50, repeats: 5, steps: 200 };
 }
 
 async function loadPreset(name: Preset): Promise<GraphDocument> {
@@ -54,14 +56,12 @@ async function measure(doc: GraphDocument, data: MnistData, p: Plan): Promise<nu
   const compiled = compileGraph(tf, doc, analyzeGraph(doc));
   const run = async (steps: number) => {
     const r = await train(tf, compiled, data, {
-      batchSize: doc.training.batchSize,
+      ...runSettingsOf(doc.training),
       duration: { unit: 'steps', steps },
-      seed: doc.training.seed,
-      learningRate: doc.training.learningRate,
       evaluate: false,
       validationEvery: 0,
       fastMatMulGrad: p.fastGrad,
-      fastPath: p.fastPath,
+      kernels: p.kernels,
     });
     return (r.seconds * 1000) / r.steps;
   };
@@ -109,23 +109,23 @@ async function main(): Promise<void> {
   const docs = Object.fromEntries(
     await Promise.all(PRESETS.map(async (p) => [p, await loadPreset(p)] as const)),
   ) as Record<Preset, GraphDocument>;
-  const data = await loadMnist(nodeReadBytes(), { validationCount: 5000 });
-  const configs: { label: string; backend: BackendName; fastGrad: boolean; fastPath: boolean }[] = [
-    { label: 'node, dense-chain wasm kernels', backend: 'wasm', fastGrad: true, fastPath: true },
-    { label: 'node wasm, tfjs ops', backend: 'wasm', fastGrad: true, fastPath: false },
+  const data = await loadMnist(nodeReadBytes(), { validationCount: DEFAULT_VALIDATION_COUNT });
+  const configs: { label: string; backend: BackendName; fastGrad: boolean; kernels: boolean }[] = [
+    { label: 'node, Tensorweave kernels', backend: 'wasm', fastGrad: true, kernels: true },
+    { label: 'node wasm, tfjs ops', backend: 'wasm', fastGrad: true, kernels: false },
     {
       label: 'node wasm, tfjs ops, stock matMul gradient',
       backend: 'wasm',
       fastGrad: false,
-      fastPath: false,
+      kernels: false,
     },
-    { label: 'node cpu, tfjs ops', backend: 'cpu', fastGrad: true, fastPath: false },
+    { label: 'node cpu, tfjs ops', backend: 'cpu', fastGrad: true, kernels: false },
   ];
   const results: {
     config: string;
     backend: string;
     fastMatMulGrad: boolean;
-    fastPath: boolean;
+    kernels: boolean;
     msPerStep: Record<Preset, number>;
   }[] = [];
   const t0 = performance.now();
@@ -136,14 +136,14 @@ async function main(): Promise<void> {
     await useBackend(c.backend);
     const msPerStep = {} as Record<Preset, number>;
     for (const preset of PRESETS) {
-      msPerStep[preset] = await measure(docs[preset], data, plan(c.backend, c.fastGrad, c.fastPath, preset));
+      msPerStep[preset] = await measure(docs[preset], data, plan(c.backend, c.fastGrad, c.kernels, preset));
       process.stderr.write(`${c.label} ${preset}: ${msPerStep[preset].toFixed(2)} ms/step\n`);
     }
     results.push({
       config: c.label,
       backend: c.backend,
       fastMatMulGrad: c.fastGrad,
-      fastPath: c.fastPath,
+      kernels: c.kernels,
       msPerStep,
     });
   }

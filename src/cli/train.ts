@@ -24,7 +24,9 @@ import { formatShape } from '../core/shape';
 import { evaluateSplit } from '../training/evaluation';
 import { loadMnist, type MnistData } from '../training/mnist';
 import { totalStepsFor } from '../core/steps';
-import { evaluateAccuracy, train, type TrainProgress } from '../training/train';
+import { evaluateAccuracy } from '../training/evaluation';
+import { runSettingsOf } from '../training/options';
+import { train, type TrainProgress } from '../training/train';
 import { applyWeights, type LayerWeights } from '../training/weights';
 import { formatDuration, formatInt, formatPercent, table } from './format';
 import { fileSaveHandler } from './modelFiles';
@@ -42,7 +44,7 @@ Options:
   --lr X             learning rate
   --seed N           seed for initial weights and shuffling
   --backend NAME     wasm (default) or cpu
-  --no-fast-path     train dense chains with tfjs ops, not the dense-chain kernels (A/B)
+  --no-kernels       train with tfjs ops even where Tensorweave's kernels could (A/B)
   --out DIR          write the trained model (TensorFlow.js layers format) to DIR
   --json             print one final JSON line on stdout (human output goes to stderr)
   --dry-run          validate and print the model summary; train nothing
@@ -68,8 +70,8 @@ interface Flags {
   lr?: number;
   seed?: number;
   backend: BackendName;
-  /** Dense chains on our WebAssembly kernels (default) rather than tfjs ops. */
-  fastPath: boolean;
+  /** Tensorweave's kernels where the graph allows (default) rather than tfjs ops. */
+  kernels: boolean;
   out?: string;
   json: boolean;
   dryRun: boolean;
@@ -100,7 +102,7 @@ export function parseFlags(argv: string[]): Flags {
         lr: { type: 'string' },
         seed: { type: 'string' },
         backend: { type: 'string', default: 'wasm' },
-        'no-fast-path': { type: 'boolean', default: false },
+        'no-kernels': { type: 'boolean', default: false },
         out: { type: 'string' },
         json: { type: 'boolean', default: false },
         'dry-run': { type: 'boolean', default: false },
@@ -130,7 +132,7 @@ export function parseFlags(argv: string[]): Flags {
   const flags: Flags = {
     graph: positionals[0] ?? '',
     backend: backend as BackendName,
-    fastPath: !(values['no-fast-path'] ?? false),
+    kernels: !(values['no-kernels'] ?? false),
     json: values.json ?? false,
     dryRun: values['dry-run'] ?? false,
     evalOnly: values['eval-only'] ?? false,
@@ -300,11 +302,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       }
     };
     const result = await train(tf, compiled, data, {
-      batchSize: t.batchSize,
-      duration: t.duration,
-      seed: t.seed,
-      learningRate: t.learningRate,
-      fastPath: flags.fastPath,
+      ...runSettingsOf(t),
+      kernels: flags.kernels,
       onProgress,
       validationEvery: Math.max(1000, Math.round(totalSteps / 10 / 1000) * 1000),
       onValidation: (v) => {

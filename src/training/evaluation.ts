@@ -70,3 +70,25 @@ export function evaluateSplit(
   }
   return summarizePredictions(predicted, split.labels, confidence);
 }
+
+/** Accuracy of the model (evaluation mode) on a split, in batches of `batchSize`; NaN when empty. */
+export function evaluateAccuracy(
+  tf: Tf,
+  compiled: CompiledGraph,
+  split: MnistSplit,
+  batchSize = 1000,
+): number {
+  if (split.count === 0) return Number.NaN;
+  let correct = 0;
+  for (let start = 0; start < split.count; start += batchSize) {
+    const count = Math.min(batchSize, split.count - start);
+    const predicted = tf.tidy(() => {
+      const { xs } = makeBatch(tf, split, undefined, start, count, compiled.inputShape);
+      return tf.argMax(compiled.forward(xs, false), -1);
+    });
+    const classes = predicted.dataSync();
+    predicted.dispose();
+    for (let i = 0; i < count; i++) if (classes[i] === split.labels[start + i]) correct++;
+  }
+  return correct / split.count;
+}

@@ -1,9 +1,9 @@
 /**
- * The bookkeeping every training loop shares — the tfjs loop in `train.ts` and the dense-chain
- * kernels in `kernels/trainDense.ts`: the clock (time paused does not count), progress and
- * validation reports, yielding to the event loop, and the words for a diverging loss.
+ * The bookkeeping of the training loop (`train.ts`), whichever stepper runs: the clock (time
+ * paused does not count), progress and validation reports, yielding to the event loop, and the
+ * words for a diverging loss.
  */
-import type { TrainOptions, TrainResult, ValidationPoint } from './train';
+import type { TrainOptions, TrainResult, ValidationPoint } from './types';
 
 /** How often a loop lets the event loop run (abort and pause messages, progress output). */
 const YIELD_EVERY_MS = 200;

@@ -15,7 +15,7 @@ import type { TrainProgress, ValidationPoint } from '../training/train';
 export type BackendChoice = 'auto' | 'kernels' | 'wasm' | 'webgl' | 'webgpu' | 'cpu';
 export const BACKEND_CHOICES: readonly { value: BackendChoice; label: string }[] = [
   { value: 'auto', label: 'auto (fastest)' },
-  { value: 'kernels', label: 'dense kernels (WASM SIMD)' },
+  { value: 'kernels', label: 'Tensorweave kernels (WASM SIMD)' },
   { value: 'wasm', label: 'tfjs wasm' },
   { value: 'webgl', label: 'tfjs WebGL' },
   { value: 'webgpu', label: 'tfjs WebGPU' },

@@ -10,7 +10,8 @@ import { formatDiagnostic } from '../core/diagnostics';
 import type { GraphDocument } from '../core/document';
 import { evaluateSplit, type Evaluation } from '../training/evaluation';
 import { loadMnist, MNIST_FILES, type MnistData, type MnistFileName } from '../training/mnist';
-import { denseFastPath } from '../training/kernels/trainDense';
+import { runSettingsOf } from '../training/options';
+import { kernelSupport } from '../training/stepperChoice';
 import { train, type TrainResult } from '../training/train';
 import { applyWeights, saveArtifacts } from '../training/weights';
 import { activateBackend, autoCandidates, describeBackend, type ConcreteBackend } from './browserBackends';
@@ -71,13 +72,11 @@ async function measure(doc: GraphDocument, data: MnistData, backend: ConcreteBac
   try {
     const run = (steps: number) =>
       train(tf, compiled, data, {
-        batchSize: doc.training.batchSize,
+        ...runSettingsOf(doc.training),
         duration: { unit: 'steps', steps },
-        seed: doc.training.seed,
-        learningRate: doc.training.learningRate,
         validationEvery: 0,
         evaluate: false,
-        fastPath: false,
+        kernels: false,
       });
     await run(3);
     const t0 = performance.now();
@@ -121,7 +120,7 @@ class BackendUnavailable extends Error {
 
 interface Placement {
   compiled: CompiledGraph;
-  /** Train on the dense-chain kernels (the tfjs backend then serves evaluation only). */
+  /** Train on Tensorweave's kernels (the tfjs backend then serves evaluation only). */
   kernels: boolean;
   label: string;
 }
@@ -140,12 +139,12 @@ async function place(
   };
   if (choice === 'auto' || choice === 'kernels') {
     const compiled = await compileOn('wasm');
-    const check = denseFastPath(compiled);
+    const check = kernelSupport(compiled);
     if (check.ok)
       return {
         compiled,
         kernels: true,
-        label: 'dense kernels (WASM SIMD)',
+        label: 'Tensorweave kernels (WASM SIMD)',
       };
     compiled.dispose();
     if (choice === 'kernels') {
@@ -154,7 +153,7 @@ async function place(
         runId,
         event: {
           type: 'preparing',
-          detail: `The dense kernels cannot train this graph (${check.reason}); measuring tfjs backends…`,
+          detail: `Tensorweave's kernels cannot train this graph (${check.reason}); measuring tfjs backends…`,
         },
       });
     }
@@ -205,15 +204,12 @@ async function runTraining(runId: string, doc: GraphDocument, choice: BackendCho
   let result: TrainResult;
   try {
     result = await train(tf, compiled, data, {
-      batchSize: doc.training.batchSize,
-      duration: doc.training.duration,
-      seed: doc.training.seed,
-      learningRate: doc.training.learningRate,
+      ...runSettingsOf(doc.training),
       progressEvery: 10,
       validationEvery: 1000,
       signal: abort.signal,
       evaluate: true,
-      fastPath: kernels,
+      kernels,
       pauseGate: () =>
         current.paused ? new Promise<void>((resolve) => (current.resume = resolve)) : Promise.resolve(),
       onProgress: (progress) => {

@@ -53,14 +53,13 @@ describe('MNIST', () => {
   });
 });
 
-// Dense chains (the presets) run on the WebAssembly dense-chain kernels by default and on tfjs
-// ops with fastPath: false; both paths must keep the trainer's contract.
+// Dense chains (the presets) run on Tensorweave's kernels by default and on tfjs ops with
+// kernels: false; both steppers must keep the trainer's contract.
 describe.each([
-  { path: 'tfjs ops', fastPath: false },
-  { path: 'dense-chain kernels', fastPath: true },
-])('train on $path', ({ fastPath }) => {
-  const opts = (doc: GraphDocument, extra: Partial<TrainOptions> = {}) =>
-    options(doc, { fastPath, ...extra });
+  { path: 'tfjs ops', kernels: false },
+  { path: 'Tensorweave kernels', kernels: true },
+])('train on $path', ({ kernels }) => {
+  const opts = (doc: GraphDocument, extra: Partial<TrainOptions> = {}) => options(doc, { kernels, ...extra });
 
   it('reaches > 85% test accuracy on the beginner preset in 300 steps (real MNIST)', async () => {
     const doc = withTraining(loadPreset('beginner'), { duration: { unit: 'steps', steps: 300 } });
@@ -192,7 +191,7 @@ describe('train', () => {
       compiled,
       data,
       options(doc, {
-        fastPath: false,
+        kernels: false,
         evaluate: false,
         progressEvery: 1,
         onProgress: (p) => seen.push(p.step),
@@ -216,7 +215,7 @@ describe('train', () => {
     const doc = withTraining(loadPreset('hidden-layer'), { duration: { unit: 'steps', steps: 5 } });
     const weights = async (fastMatMulGrad: boolean) => {
       const compiled = compileGraph(tf, doc, analyzeGraph(doc));
-      await train(tf, compiled, data, options(doc, { evaluate: false, fastMatMulGrad, fastPath: false }));
+      await train(tf, compiled, data, options(doc, { evaluate: false, fastMatMulGrad, kernels: false }));
       const values = compiled.trainableVariables.map((v) => v.dataSync().slice());
       compiled.dispose();
       return values;

@@ -9,7 +9,7 @@ import { mulberry32 } from '../../../../src/training/random';
 import { train, type TrainOptions } from '../../../../src/training/train';
 import { describeDenseChain } from '../../../../src/training/kernels/denseChain';
 import { DenseChainTrainer } from '../../../../src/training/kernels/denseTrainer';
-import { denseFastPath } from '../../../../src/training/kernels/trainDense';
+import { kernelSupport } from '../../../../src/training/stepperChoice';
 import { chain, edge, graph, loadPreset, node } from '../../core/fixtures';
 
 let data: MnistData;
@@ -66,7 +66,7 @@ function chainDoc(c: ChainCase): GraphDocument {
   });
 }
 
-/** Seeded random architectures (784 inputs and 10 classes: the fast path needs MNIST shapes). */
+/** Seeded random architectures (784 inputs and 10 classes: the kernels need MNIST shapes). */
 function randomCases(count: number): ChainCase[] {
   const r = mulberry32(2026);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -95,9 +95,9 @@ function randomCases(count: number): ChainCase[] {
   });
 }
 
-async function trainedWeights(doc: GraphDocument, fastPath: boolean): Promise<Float32Array[]> {
+async function trainedWeights(doc: GraphDocument, kernels: boolean): Promise<Float32Array[]> {
   const compiled = compileGraph(tf, doc, analyzeGraph(doc));
-  await train(tf, compiled, data, options(doc, { evaluate: false, fastPath }));
+  await train(tf, compiled, data, options(doc, { evaluate: false, kernels }));
   const values = compiled.trainableVariables.map((v) => v.dataSync() as Float32Array);
   compiled.dispose();
   return values;
@@ -112,7 +112,7 @@ function worstDifference(a: Float32Array[], b: Float32Array[]): number {
   return worst;
 }
 
-describe('the dense-chain fast path', () => {
+describe('dense chains on Tensorweave kernels', () => {
   const presets = (['beginner', 'hidden-layer'] as const).map((p) =>
     withTraining(loadPreset(p), { duration: { unit: 'steps', steps: 5 } }),
   );
@@ -120,7 +120,7 @@ describe('the dense-chain fast path', () => {
   it.each(presets.map((doc) => [doc.name, doc] as const))(
     'gives the tfjs path’s weights after 5 steps of the %s preset',
     async (_name, doc) => {
-      expect(denseFastPath(compileAndDispose(doc)).ok).toBe(true);
+      expect(kernelSupport(compileAndDispose(doc)).ok).toBe(true);
       expect(worstDifference(await trainedWeights(doc, true), await trainedWeights(doc, false))).toBeLessThan(
         1e-5,
       );
@@ -131,7 +131,7 @@ describe('the dense-chain fast path', () => {
     'gives the tfjs path’s weights after 5 steps: %s',
     async (_name, c) => {
       const doc = chainDoc(c);
-      expect(denseFastPath(compileAndDispose(doc))).toMatchObject({ ok: true });
+      expect(kernelSupport(compileAndDispose(doc))).toMatchObject({ ok: true });
       expect(worstDifference(await trainedWeights(doc, true), await trainedWeights(doc, false))).toBeLessThan(
         1e-5,
       );
@@ -144,10 +144,10 @@ describe('the dense-chain fast path', () => {
       learningRate: 0.0005,
       duration: { unit: 'steps', steps: 3 },
     });
-    const twice = async (fastPath: boolean) => {
+    const twice = async (kernels: boolean) => {
       const compiled = compileGraph(tf, doc, analyzeGraph(doc));
       for (const seed of [1, 2])
-        await train(tf, compiled, data, options(doc, { evaluate: false, fastPath, seed }));
+        await train(tf, compiled, data, options(doc, { evaluate: false, kernels, seed }));
       const values = compiled.trainableVariables.map((v) => v.dataSync() as Float32Array);
       compiled.dispose();
       return values;
@@ -193,9 +193,9 @@ describe('the dense-chain fast path', () => {
       ),
       { learningRate: 10, duration: { unit: 'steps', steps: 50 }, seed: 7 },
     );
-    const run = async (fastPath: boolean) => {
+    const run = async (kernels: boolean) => {
       const compiled = compileGraph(tf, doc, analyzeGraph(doc));
-      const result = await train(tf, compiled, data, options(doc, { evaluate: false, fastPath }));
+      const result = await train(tf, compiled, data, options(doc, { evaluate: false, kernels }));
       const weights = compiled.trainableVariables.map((v) => v.dataSync() as Float32Array);
       compiled.dispose();
       return { result, weights };
