@@ -19,7 +19,6 @@ export function table(header: string[], rows: string[][], right: boolean[] = [])
  * instead of being interpreted. Every name the CLI prints from a user's file goes through this.
  */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) =>
     c === '\n' || c === '\t' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
