@@ -4,6 +4,7 @@
  * on MNIST from `keras.datasets.mnist`, and prints the test accuracy.
  */
 import type { Initializer } from '../initializer';
+import type { LayerArgValue } from '../nodeSpec';
 import { stepsPerEpoch } from '../steps';
 import { planCode, reportingInterval, type CodePlan, type PlannedLayer } from './plan';
 import type { GraphAnalysis } from '../analyze';
@@ -29,39 +30,32 @@ function initializer(init: Initializer, seed: number): string {
   }
 }
 
-function layerCall(layer: PlannedLayer, plan: CodePlan, index: number): string {
-  const p = layer.params;
-  const name = `name=${py(layer.id)}`;
-  const one = layer.inputs[0];
-  const many = `[${layer.inputs.join(', ')}]`;
-  const seed = plan.seed * 1000 + index;
-  switch (layer.type) {
-    case 'dense':
-      return [
-        `keras.layers.Dense(`,
-        `    ${py(p.units)},`,
-        `    use_bias=${py(p.useBias)},`,
-        `    kernel_initializer=${initializer(p.kernelInitializer as Initializer, seed)},`,
-        `    bias_initializer=${initializer(p.biasInitializer as Initializer, seed + 500)},`,
-        `    ${name},`,
-        `)(${one})`,
-      ].join('\n');
-    case 'sigmoid':
-    case 'softmax':
-    case 'relu':
-    case 'tanh':
-      return `keras.layers.Activation(${py(layer.type)}, ${name})(${one})`;
-    case 'dropout':
-      return `keras.layers.Dropout(${py(p.rate)}, seed=${seed}, ${name})(${one})`;
-    case 'flatten':
-      return `keras.layers.Flatten(${name})(${one})`;
-    case 'add':
-      return `keras.layers.Add(${name})(${many})`;
-    case 'concat':
-      return `keras.layers.Concatenate(axis=-1, ${name})(${many})`;
-    default:
-      throw new Error(`No Python code for node type "${layer.type}".`);
+function argument(value: LayerArgValue, seed: number): string {
+  switch (value.kind) {
+    case 'literal':
+      return py(value.value);
+    case 'initializer':
+      return initializer(value.value, seed + value.seedOffset);
+    case 'seed':
+      return String(seed);
   }
+}
+
+/** `useBias` → `use_bias`: Keras's spelling of a tfjs option. */
+const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** `keras.layers.Dense(625, use_bias=True, …, name="hidden")(x)`, from the node's Keras mapping. */
+function layerCall(layer: PlannedLayer, plan: CodePlan, index: number): string {
+  const seed = plan.seed * 1000 + index;
+  const args = [
+    ...layer.args.filter((a) => a.positional).map((a) => argument(a.value, seed)),
+    ...layer.args.filter((a) => !a.positional).map((a) => `${snakeCase(a.name)}=${argument(a.value, seed)}`),
+    `name=${py(layer.id)}`,
+  ];
+  const call = layer.multiline
+    ? `keras.layers.${layer.className}(\n${args.map((a) => `    ${a},\n`).join('')})`
+    : `keras.layers.${layer.className}(${args.join(', ')})`;
+  return `${call}(${layer.takesList ? `[${layer.inputs.join(', ')}]` : layer.inputs[0]})`;
 }
 
 function optimizer(plan: CodePlan): string {

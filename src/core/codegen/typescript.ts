@@ -5,6 +5,7 @@
 import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument } from '../document';
 import type { Initializer } from '../initializer';
+import type { LayerArgValue } from '../nodeSpec';
 import { fileStem } from './python';
 import { planCode, type CodePlan, type PlannedLayer } from './plan';
 
@@ -23,43 +24,27 @@ function initializer(init: Initializer, seed: number): string {
   }
 }
 
-function layerCall(layer: PlannedLayer, plan: CodePlan, index: number): string {
-  const p = layer.params;
-  const name = `name: ${js(layer.id)}`;
-  const one = layer.inputs[0];
-  const many = `[${layer.inputs.join(', ')}]`;
-  const seed = plan.seed * 1000 + index;
-  const apply = (call: string, arg: string) => `${call}.apply(${arg}) as tf.SymbolicTensor`;
-  switch (layer.type) {
-    case 'dense':
-      return apply(
-        [
-          'tf.layers.dense({',
-          `  ${name},`,
-          `  units: ${js(p.units)},`,
-          `  useBias: ${js(p.useBias)},`,
-          `  kernelInitializer: ${initializer(p.kernelInitializer as Initializer, seed)},`,
-          `  biasInitializer: ${initializer(p.biasInitializer as Initializer, seed + 500)},`,
-          '})',
-        ].join('\n'),
-        one!,
-      );
-    case 'sigmoid':
-    case 'softmax':
-    case 'relu':
-    case 'tanh':
-      return apply(`tf.layers.activation({ ${name}, activation: ${js(layer.type)} })`, one!);
-    case 'dropout':
-      return apply(`tf.layers.dropout({ ${name}, rate: ${js(p.rate)}, seed: ${seed} })`, one!);
-    case 'flatten':
-      return apply(`tf.layers.flatten({ ${name} })`, one!);
-    case 'add':
-      return apply(`tf.layers.add({ ${name} })`, many);
-    case 'concat':
-      return apply(`tf.layers.concatenate({ ${name}, axis: -1 })`, many);
-    default:
-      throw new Error(`No TypeScript code for node type "${layer.type}".`);
+function argument(value: LayerArgValue, seed: number): string {
+  switch (value.kind) {
+    case 'literal':
+      return js(value.value);
+    case 'initializer':
+      return initializer(value.value, seed + value.seedOffset);
+    case 'seed':
+      return String(seed);
   }
+}
+
+/** `tf.layers.dense({ name: "hidden", units: 625, … }).apply(x)`, from the node's Keras mapping. */
+function layerCall(layer: PlannedLayer, plan: CodePlan, index: number): string {
+  const seed = plan.seed * 1000 + index;
+  const factory = layer.className[0]!.toLowerCase() + layer.className.slice(1);
+  const args = [`name: ${js(layer.id)}`, ...layer.args.map((a) => `${a.name}: ${argument(a.value, seed)}`)];
+  const call = layer.multiline
+    ? `tf.layers.${factory}({\n${args.map((a) => `  ${a},\n`).join('')}})`
+    : `tf.layers.${factory}({ ${args.join(', ')} })`;
+  const input = layer.takesList ? `[${layer.inputs.join(', ')}]` : layer.inputs[0];
+  return `${call}.apply(${input}) as tf.SymbolicTensor`;
 }
 
 function optimizer(plan: CodePlan): string {

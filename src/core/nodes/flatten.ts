@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineNode } from '../nodeSpec';
 import { shapeSize } from '../shape';
+import { noParams } from './keras';
 
 /** Reshapes a picture into a vector. */
 export const flattenNode = defineNode({
@@ -22,4 +23,5 @@ export const flattenNode = defineNode({
   paramCount: () => 0,
   flops: () => 0,
   build: (tf, _p, ctx) => tf.layers.flatten({ name: ctx.name }),
+  keras: { className: 'Flatten', args: () => [], fromConfig: noParams },
 });
