@@ -6,7 +6,7 @@ import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument, OptimizerSettings } from '../document';
 import type { Initializer } from '../initializer';
 import { IMAGE_SIZE, trainImagesFor } from '../mnist';
-import type { LayerArgument } from '../nodeSpec';
+import type { LayerArgument, LayerArgValue } from '../nodeSpec';
 import type { LossParams } from '../nodes/loss';
 import { totalStepsFor } from '../steps';
 
@@ -61,6 +61,24 @@ const RESERVED = new Set([
     ' ',
   ),
 ]);
+
+/** How a script's language writes the values a layer argument can hold. */
+export interface ArgumentWriter {
+  literal(value: number | boolean | string): string;
+  initializer(init: Initializer, seed: number): string;
+}
+
+/** One layer argument in a script's language; `seed` is the layer's seed in the script. */
+export function writeArgument(value: LayerArgValue, seed: number, writer: ArgumentWriter): string {
+  switch (value.kind) {
+    case 'literal':
+      return writer.literal(value.value);
+    case 'initializer':
+      return writer.initializer(value.value, seed + value.seedOffset);
+    case 'seed':
+      return String(seed);
+  }
+}
 
 /** A variable name from a node id: `dense-1` → `dense_1`, `2nd` → `n_2nd`. */
 export function toIdentifier(id: string, taken: Set<string>): string {

@@ -4,6 +4,7 @@
  * (each layer reads the previous one; the input layer may be implied by the first layer).
  */
 import type { KerasLayerConfig } from '../nodeSpec';
+import { isRecord } from '../nodes/keras';
 import { err, ok, type Result } from '../result';
 import type { KerasLayerJson, Topology } from './modelJson';
 
@@ -14,9 +15,6 @@ export interface KerasLayer {
   /** Names of the layers whose outputs this one reads, in order. */
   inbound: string[];
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Layer names in inbound_nodes, in the Keras 2 (nested arrays) or Keras 3 (args) format. */
 function inboundNames(raw: KerasLayerJson['inbound_nodes']): string[] {

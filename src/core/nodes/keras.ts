@@ -23,7 +23,8 @@ export function initializerArg(name: string, value: Initializer, seedOffset: num
 /** Parameters that need no reading: the layer has nothing Tensorweave keeps. */
 export const noParams = (): FromKerasResult => ok({ params: {}, notes: [] });
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
+/** A JSON object (not an array, not null). */
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
