@@ -15,10 +15,12 @@ import type { KerasLayer } from './kerasTopology';
 const ACTIVATION_CLASS = 'Activation';
 const IDENTITY = 'linear';
 
-const kerasSpecs = [...NODE_SPECS.values()].filter((s) => s.keras);
+const kerasSpecs = [...NODE_SPECS.values()].flatMap((spec) =>
+  spec.keras ? [{ spec, keras: spec.keras }] : [],
+);
 
 /** The Keras classes Tensorweave can edit, in registry order. */
-export const SUPPORTED_CLASSES: readonly string[] = [...new Set(kerasSpecs.map((s) => s.keras!.className))];
+export const SUPPORTED_CLASSES: readonly string[] = [...new Set(kerasSpecs.map((s) => s.keras.className))];
 
 /** The spec that claims a Keras layer, and the parameters it reads from it. */
 function claim(
@@ -26,9 +28,9 @@ function claim(
   config: KerasLayerConfig,
   layerName: string,
 ): { spec: NodeSpec; result: FromKerasResult } | undefined {
-  for (const spec of kerasSpecs) {
-    if (spec.keras!.className !== className) continue;
-    const result = spec.keras!.fromConfig(config, layerName);
+  for (const { spec, keras } of kerasSpecs) {
+    if (keras.className !== className) continue;
+    const result = keras.fromConfig(config, layerName);
     if (result) return { spec, result };
   }
   return undefined;
