@@ -1,7 +1,6 @@
 /** Weight initialisers a dense layer can use, as stored in documents. */
 import { z } from 'zod';
 import type * as tfjs from '@tensorflow/tfjs';
-import type { Tf } from './nodeSpec';
 
 export const zInitializer = z.discriminatedUnion('name', [
   z.object({ name: z.literal('zeros') }),
@@ -15,6 +14,9 @@ export const zInitializer = z.discriminatedUnion('name', [
 ]);
 export type Initializer = z.infer<typeof zInitializer>;
 export type InitializerName = Initializer['name'];
+
+// Defined here rather than imported from nodeSpec.ts, which imports this module's types.
+type Tf = typeof tfjs;
 
 export const INITIALIZER_OPTIONS: readonly { value: InitializerName; label: string }[] = [
   { value: 'zeros', label: 'zeros' },

@@ -1,11 +1,13 @@
 /**
  * The contract every node type fulfils: its ports, its parameters (schema with defaults and
- * limits, plus how the inspector shows them), shape inference, cost, and how it becomes a
- * TensorFlow.js layer. A new node type is one file in `nodes/` plus one entry in
- * `registry.ts`.
+ * limits, plus how the inspector shows them), shape inference, cost, how it becomes a
+ * TensorFlow.js layer, and how it maps to and from a Keras layer (for the generated scripts
+ * and the model importer). `registry.ts` lists what a new node type takes.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { z } from 'zod';
+import type { Initializer } from './initializer';
+import type { Result } from './result';
 import type { Shape } from './shape';
 
 /** The tfjs namespace, injected by the compiler so that specs stay free of runtime imports. */
@@ -75,6 +77,62 @@ export interface NodeSpec<P extends Record<string, unknown> = Record<string, unk
    * the training step).
    */
   build?(tf: Tf, params: P, ctx: BuildContext): tfjs.layers.Layer;
+  /**
+   * The Keras layer this node is. Absent for the loss, which Keras keeps in the training
+   * configuration rather than among the layers.
+   */
+  keras?: KerasMapping<P>;
+}
+
+/** A value in a generated layer constructor, written in each script's language. */
+export type LayerArgValue =
+  | { kind: 'literal'; value: number | boolean | string }
+  /** A seeded initialiser; `seedOffset` keeps a layer's initialisers on distinct seeds. */
+  | { kind: 'initializer'; value: Initializer; seedOffset: number }
+  /** The layer's own seed (for layers that draw random numbers themselves, like dropout). */
+  | { kind: 'seed' };
+
+/** One argument of a layer's constructor in the generated scripts. */
+export interface LayerArgument {
+  /** The tfjs option name (`useBias`); Python writes it in snake_case (`use_bias`). */
+  name: string;
+  value: LayerArgValue;
+  /** Python passes it by position, before the keyword arguments: `Dense(625, …)`. */
+  positional?: boolean;
+}
+
+/** A layer's `config` object in model.json (snake_case keys, as Keras writes it). */
+export type KerasLayerConfig = Readonly<Record<string, unknown>>;
+
+/** Parameters read from a Keras layer, with notes on anything approximated. */
+export type FromKerasResult = Result<{ params: Record<string, unknown>; notes: string[] }>;
+
+/**
+ * How a node type corresponds to a Keras layer. The generated Python and TypeScript scripts
+ * write the layer from `className` and `args`; the model importer turns a Keras layer back
+ * into this node with `fromConfig` and checks its weights with `weights`.
+ */
+export interface KerasMapping<P> {
+  /**
+   * The Keras class, as model.json and Python name it (`keras.layers.Dense`); the tfjs factory
+   * is the same name in lowerCamelCase (`tf.layers.dense`).
+   */
+  className: string;
+  /**
+   * Constructor arguments besides the name, in the order the scripts write them. Absent for
+   * the input, which the scripts create with `keras.Input` / `tf.input`.
+   */
+  args?(params: P): readonly LayerArgument[];
+  /**
+   * This node's parameters from a layer of `className`, or undefined when the layer belongs to
+   * another node type sharing the class (the activations all map to `Activation`).
+   */
+  fromConfig(config: KerasLayerConfig, layerName: string): FromKerasResult | undefined;
+  /**
+   * The weights the layer holds, in Keras order, with the shapes the graph implies; the
+   * importer requires each one as `<layer>/<name>`. Absent for layers without weights.
+   */
+  weights?(params: P, inputs: PortShapes): readonly { name: string; shape: number[] }[];
 }
 
 /** Helper so each spec file keeps its parameter type inferred from its schema. */

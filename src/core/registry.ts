@@ -1,6 +1,28 @@
 /**
- * Every node type, by name. The palette, validation, shape inference and the compiler all
- * read this map, so a new type is one file in `nodes/` and one line here.
+ * Every node type, by name. The palette and inspector, validation and shape inference, the
+ * compiler, both code generators and the model importer read this map.
+ *
+ * A new node type takes:
+ * 1. A file in `nodes/` with its spec (`defineNode`): ports, parameter schema and fields,
+ *    formula, `inferShape`, `paramCount`, `flops`, `build` (its tfjs layer) and `keras` (its
+ *    Keras class, constructor arguments, `fromConfig`, and `weights` if it has any). An
+ *    activation maps to Keras's `Activation` class; the importer then also accepts it folded
+ *    into a Dense layer.
+ * 2. One line in `specs` below.
+ * `test/unit/core/everyNodeType.test.ts` then runs it through analysis, compilation, both
+ * scripts and a Keras round trip, and fails under its name if a piece is missing.
+ *
+ * What does not come from the spec, and when it needs an edit:
+ * - `compile.ts` (`forward`) runs Dense as a plain matMul (for its gradient) and Dropout with
+ *   a fresh mask per step; other types go through their layer's `apply`. A type that draws
+ *   random numbers while training needs a case there, like Dropout.
+ * - `training/kernels/denseChain.ts` recognises dense chains by the compiled tfjs layers'
+ *   class names (`Dense`, `Activation` with sigmoid, relu, tanh or softmax), not by specs. A
+ *   graph with any other type trains on tfjs ops, so nothing is needed unless the WebAssembly
+ *   kernels should run the new type too.
+ * - The Loss node has no Keras layer (Keras keeps the loss in `trainingConfig`); the importer
+ *   reads it there (`exchange/importLayersModel.ts`), and the code generators write it.
+ * - `analysis/lossChecks.ts` warns when a cross-entropy loss is not fed by the `softmax` type.
  */
 import type { NodeSpec } from './nodeSpec';
 import { inputNode } from './nodes/input';

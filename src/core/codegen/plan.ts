@@ -6,6 +6,7 @@ import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument, OptimizerSettings } from '../document';
 import type { Initializer } from '../initializer';
 import { IMAGE_SIZE, trainImagesFor } from '../mnist';
+import type { LayerArgument, LayerArgValue } from '../nodeSpec';
 import type { LossParams } from '../nodes/loss';
 import { totalStepsFor } from '../steps';
 
@@ -18,6 +19,14 @@ export interface PlannedLayer {
   params: Record<string, unknown>;
   /** Variables of the inputs, in port and edge order. */
   inputs: string[];
+  /** The Keras class the layer is (from the node spec): `Dense`, `Activation`, … */
+  className: string;
+  /** Its constructor arguments besides the name (from the node spec). */
+  args: readonly LayerArgument[];
+  /** The layer is applied to a list of tensors (a port taking several edges), not to one. */
+  takesList: boolean;
+  /** Arguments one per line, as a formatter would lay out a long call. */
+  multiline: boolean;
 }
 
 export interface CodePlan {
@@ -52,6 +61,24 @@ const RESERVED = new Set([
     ' ',
   ),
 ]);
+
+/** How a script's language writes the values a layer argument can hold. */
+export interface ArgumentWriter {
+  literal(value: number | boolean | string): string;
+  initializer(init: Initializer, seed: number): string;
+}
+
+/** One layer argument in a script's language; `seed` is the layer's seed in the script. */
+export function writeArgument(value: LayerArgValue, seed: number, writer: ArgumentWriter): string {
+  switch (value.kind) {
+    case 'literal':
+      return writer.literal(value.value);
+    case 'initializer':
+      return writer.initializer(value.value, seed + value.seedOffset);
+    case 'seed':
+      return String(seed);
+  }
+}
 
 /** A variable name from a node id: `dense-1` → `dense_1`, `2nd` → `n_2nd`. */
 export function toIdentifier(id: string, taken: Set<string>): string {
@@ -89,13 +116,27 @@ export function planCode(doc: GraphDocument, analysis: GraphAnalysis): CodePlan 
     const variable = toIdentifier(id, taken);
     variables.set(id, variable);
     if (info.spec?.category === 'input') continue;
-    const ports = info.spec?.inputs.map((p) => p.id) ?? [];
-    const inputs = ports.flatMap((port) =>
+    const spec = info.spec!;
+    const params = info.params ?? {};
+    if (!spec.keras?.args)
+      throw new Error(`No Keras layer for node type "${info.type}" (its spec has no keras.args).`);
+    const args = spec.keras.args(params);
+    const inputs = spec.inputs.flatMap((port) =>
       analysis.edges
-        .filter((e) => e.to.node === id && e.to.port === port)
+        .filter((e) => e.to.node === id && e.to.port === port.id)
         .map((e) => variables.get(e.from.node)!),
     );
-    layers.push({ id, variable, type: info.type, params: info.params ?? {}, inputs });
+    layers.push({
+      id,
+      variable,
+      type: info.type,
+      params,
+      inputs,
+      className: spec.keras.className,
+      args,
+      takesList: spec.inputs.some((p) => p.multiple),
+      multiline: args.length > 2,
+    });
   }
   const t = doc.training;
   const trainCount = trainImagesFor(t.validationCount);

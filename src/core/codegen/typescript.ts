@@ -5,8 +5,10 @@
 import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument } from '../document';
 import type { Initializer } from '../initializer';
+import { IMAGE_SIZE, NUM_CLASSES } from '../mnist';
+import type { LayerArgValue } from '../nodeSpec';
 import { fileStem } from './python';
-import { planCode, type CodePlan, type PlannedLayer } from './plan';
+import { planCode, writeArgument, type CodePlan, type PlannedLayer } from './plan';
 
 const js = (v: unknown): string => JSON.stringify(v);
 
@@ -23,43 +25,19 @@ function initializer(init: Initializer, seed: number): string {
   }
 }
 
+const argument = (value: LayerArgValue, seed: number): string =>
+  writeArgument(value, seed, { literal: js, initializer });
+
+/** `tf.layers.dense({ name: "hidden", units: 625, … }).apply(x)`, from the node's Keras mapping. */
 function layerCall(layer: PlannedLayer, plan: CodePlan, index: number): string {
-  const p = layer.params;
-  const name = `name: ${js(layer.id)}`;
-  const one = layer.inputs[0];
-  const many = `[${layer.inputs.join(', ')}]`;
   const seed = plan.seed * 1000 + index;
-  const apply = (call: string, arg: string) => `${call}.apply(${arg}) as tf.SymbolicTensor`;
-  switch (layer.type) {
-    case 'dense':
-      return apply(
-        [
-          'tf.layers.dense({',
-          `  ${name},`,
-          `  units: ${js(p.units)},`,
-          `  useBias: ${js(p.useBias)},`,
-          `  kernelInitializer: ${initializer(p.kernelInitializer as Initializer, seed)},`,
-          `  biasInitializer: ${initializer(p.biasInitializer as Initializer, seed + 500)},`,
-          '})',
-        ].join('\n'),
-        one!,
-      );
-    case 'sigmoid':
-    case 'softmax':
-    case 'relu':
-    case 'tanh':
-      return apply(`tf.layers.activation({ ${name}, activation: ${js(layer.type)} })`, one!);
-    case 'dropout':
-      return apply(`tf.layers.dropout({ ${name}, rate: ${js(p.rate)}, seed: ${seed} })`, one!);
-    case 'flatten':
-      return apply(`tf.layers.flatten({ ${name} })`, one!);
-    case 'add':
-      return apply(`tf.layers.add({ ${name} })`, many);
-    case 'concat':
-      return apply(`tf.layers.concatenate({ ${name}, axis: -1 })`, many);
-    default:
-      throw new Error(`No TypeScript code for node type "${layer.type}".`);
-  }
+  const factory = layer.className[0]!.toLowerCase() + layer.className.slice(1);
+  const args = [`name: ${js(layer.id)}`, ...layer.args.map((a) => `${a.name}: ${argument(a.value, seed)}`)];
+  const call = layer.multiline
+    ? `tf.layers.${factory}({\n${args.map((a) => `  ${a},\n`).join('')}})`
+    : `tf.layers.${factory}({ ${args.join(', ')} })`;
+  const input = layer.takesList ? `[${layer.inputs.join(', ')}]` : layer.inputs[0];
+  return `${call}.apply(${input}) as tf.SymbolicTensor`;
 }
 
 function optimizer(plan: CodePlan): string {
@@ -87,7 +65,7 @@ function lossFunction(plan: CodePlan): string[] {
         '}',
       ]
     : [
-        `// Mean squared error over the 10 classes, ${what}.`,
+        `// Mean squared error over the ${NUM_CLASSES} classes, ${what}.`,
         'function loss(labels: tf.Tensor, predictions: tf.Tensor): tf.Scalar {',
         `  return ${reduce}(tf.mean(tf.squaredDifference(labels, predictions), -1)) as tf.Scalar;`,
         '}',
@@ -126,14 +104,14 @@ export function generateTypeScript(doc: GraphDocument, analysis: GraphAnalysis):
     'const trainCount = trainLabels.length - VALIDATION_COUNT;',
     '',
     'function batch(images: Uint8Array, labels: Uint8Array, indices: ArrayLike<number>) {',
-    '  const x = new Float32Array(indices.length * 784);',
-    '  const y = new Float32Array(indices.length * 10);',
+    `  const x = new Float32Array(indices.length * ${IMAGE_SIZE});`,
+    `  const y = new Float32Array(indices.length * ${NUM_CLASSES});`,
     '  for (let i = 0; i < indices.length; i++) {',
     '    const k = indices[i]!;',
-    '    for (let p = 0; p < 784; p++) x[i * 784 + p] = images[k * 784 + p]! / 255;',
-    '    y[i * 10 + labels[k]!] = 1;',
+    `    for (let p = 0; p < ${IMAGE_SIZE}; p++) x[i * ${IMAGE_SIZE} + p] = images[k * ${IMAGE_SIZE} + p]! / 255;`,
+    `    y[i * ${NUM_CLASSES} + labels[k]!] = 1;`,
     '  }',
-    `  return { xs: tf.tensor(x, [indices.length, ...${shape}]), ys: tf.tensor2d(y, [indices.length, 10]) };`,
+    `  return { xs: tf.tensor(x, [indices.length, ...${shape}]), ys: tf.tensor2d(y, [indices.length, ${NUM_CLASSES}]) };`,
     '}',
     '',
     '// A small seeded generator (mulberry32) so the shuffle is reproducible.',

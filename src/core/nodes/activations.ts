@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineNode, type NodeSpec } from '../nodeSpec';
 import { shapeSize } from '../shape';
+import { literalArg, noParams } from './keras';
 
 type ActivationName = 'sigmoid' | 'softmax' | 'relu' | 'tanh';
 
@@ -29,6 +30,11 @@ function activationNode(
     paramCount: () => 0,
     flops: (_p, _i, out) => flopsPerValue * shapeSize(out),
     build: (tf, _p, ctx) => tf.layers.activation({ name: ctx.name, activation: type }),
+    keras: {
+      className: 'Activation',
+      args: () => [literalArg('activation', type, true)],
+      fromConfig: (c) => (c.activation === type ? noParams() : undefined),
+    },
   });
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineNode } from '../nodeSpec';
 import { formatInitializer, makeInitializer, zInitializer } from '../initializer';
+import { ok } from '../result';
+import { initializerArg, initializerFromKeras, literalArg } from './keras';
 
 /** Largest number of units a dense layer may have. */
 export const MAX_UNITS = 16384;
@@ -57,4 +59,31 @@ export const denseNode = defineNode({
       kernelInitializer: makeInitializer(tf, p.kernelInitializer, ctx.seed),
       biasInitializer: makeInitializer(tf, p.biasInitializer, ctx.seed + 1),
     }),
+  keras: {
+    className: 'Dense',
+    args: (p) => [
+      literalArg('units', p.units, true),
+      literalArg('useBias', p.useBias),
+      initializerArg('kernelInitializer', p.kernelInitializer, 0),
+      initializerArg('biasInitializer', p.biasInitializer, 500),
+    ],
+    fromConfig: (c) =>
+      ok({
+        params: {
+          units: Number(c.units),
+          useBias: c.use_bias !== false,
+          kernelInitializer: initializerFromKeras(c.kernel_initializer),
+          biasInitializer: initializerFromKeras(c.bias_initializer),
+        },
+        notes: [],
+      }),
+    weights: (p, inputs) => {
+      const x = inputs.in?.[0];
+      const fanIn = x ? x[x.length - 1]! : 0;
+      return [
+        { name: 'kernel', shape: [fanIn, p.units] },
+        ...(p.useBias ? [{ name: 'bias', shape: [p.units] }] : []),
+      ];
+    },
+  },
 });

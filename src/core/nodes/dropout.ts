@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineNode } from '../nodeSpec';
+import { ok } from '../result';
 import { shapeSize } from '../shape';
+import { literalArg } from './keras';
 
 /** Randomly zeroes a fraction of values while training; identity at evaluation. */
 export const dropoutNode = defineNode({
@@ -23,4 +25,9 @@ export const dropoutNode = defineNode({
   paramCount: () => 0,
   flops: (_p, _i, out) => 2 * shapeSize(out),
   build: (tf, p, ctx) => tf.layers.dropout({ name: ctx.name, rate: p.rate, seed: ctx.seed }),
+  keras: {
+    className: 'Dropout',
+    args: (p) => [literalArg('rate', p.rate, true), { name: 'seed', value: { kind: 'seed' } }],
+    fromConfig: (c) => ok({ params: { rate: Number(c.rate ?? 0.5) }, notes: [] }),
+  },
 });

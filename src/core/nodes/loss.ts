@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { defineNode } from '../nodeSpec';
+import { NUM_CLASSES } from '../mnist';
 import { formatShape } from '../shape';
-
-/** Number of MNIST classes: the loss compares predictions with one-hot labels of this size. */
-export const NUM_CLASSES = 10;
 
 /** What training minimises: predictions against the one-hot digit labels. */
 export const lossNode = defineNode({
@@ -42,7 +40,7 @@ export const lossNode = defineNode({
     const agg = p.reduction === 'sum' ? 'Σ_batch' : 'mean_batch';
     return p.loss === 'categoricalCrossentropy'
       ? `L = −${agg} Σ_k y_k · log(ŷ_k)`
-      : `L = ${agg} (1/10) Σ_k (y_k − ŷ_k)²`;
+      : `L = ${agg} (1/${NUM_CLASSES}) Σ_k (y_k − ŷ_k)²`;
   },
   inferShape: (_p, inputs) => {
     const x = inputs.in?.[0];

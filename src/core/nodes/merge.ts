@@ -1,7 +1,9 @@
 /** Nodes that join branches: element-wise sum and concatenation on the last axis. */
 import { z } from 'zod';
 import { defineNode } from '../nodeSpec';
+import { ok } from '../result';
 import { formatShape, sameShape, shapeSize } from '../shape';
+import { literalArg, noParams } from './keras';
 
 export const addNode = defineNode({
   type: 'add',
@@ -31,6 +33,7 @@ export const addNode = defineNode({
   paramCount: () => 0,
   flops: (_p, inputs, out) => Math.max(0, (inputs.in?.length ?? 0) - 1) * shapeSize(out),
   build: (tf, _p, ctx) => tf.layers.add({ name: ctx.name }),
+  keras: { className: 'Add', args: () => [], fromConfig: noParams },
 });
 
 export const concatNode = defineNode({
@@ -63,4 +66,16 @@ export const concatNode = defineNode({
   paramCount: () => 0,
   flops: () => 0,
   build: (tf, _p, ctx) => tf.layers.concatenate({ name: ctx.name, axis: -1 }),
+  keras: {
+    className: 'Concatenate',
+    args: () => [literalArg('axis', -1)],
+    fromConfig: (c, layerName) => {
+      const axis = c.axis === undefined ? -1 : Number(c.axis);
+      const notes =
+        axis === -1
+          ? []
+          : [`Concatenate "${layerName}" joins axis ${axis}; Tensorweave joins the last axis.`];
+      return ok({ params: {}, notes });
+    },
+  },
 });

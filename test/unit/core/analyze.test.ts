@@ -167,6 +167,16 @@ describe('analyzeGraph: shapes and counts', () => {
     });
   });
 
+  it('refuses a Flatten on an already flat input, which tfjs cannot build', () => {
+    const a = analyzeGraph(chain(node('x', 'input', { layout: 'flat' }), node('f', 'flatten')));
+    expect(a.diagnostics.find((d) => d.code === 'shape-mismatch')).toMatchObject({
+      nodeId: 'f',
+      port: 'in',
+      message:
+        'Flatten needs a picture (more than one axis); it gets ?×784, which is already flat. Delete the Flatten node.',
+    });
+  });
+
   it('does not cascade: one bad parameter gives one error, not one per downstream node', () => {
     const doc = loadPreset('hidden-layer');
     doc.nodes[1]!.params.units = -3;

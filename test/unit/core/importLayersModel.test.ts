@@ -3,24 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { modelJsonToGraph, readWeights } from '../../../src/core/exchange/importLayersModel';
 import { analyzeGraph } from '../../../src/core/analyze';
 import { loadPreset } from './fixtures';
-
-/** model.json + one weights file, as `model.save` would write them. */
-async function saved(model: tf.LayersModel): Promise<{ json: Record<string, unknown>; bin: Uint8Array }> {
-  let json: Record<string, unknown> = {};
-  let bin = new Uint8Array();
-  await model.save({
-    save: async (a) => {
-      json = {
-        modelTopology: a.modelTopology,
-        format: 'layers-model',
-        weightsManifest: [{ paths: ['./group1-shard1of1.bin'], weights: a.weightSpecs }],
-      };
-      bin = new Uint8Array(a.weightData as ArrayBuffer);
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    },
-  });
-  return { json: JSON.parse(JSON.stringify(json)), bin };
-}
+import { saved, WEIGHTS_FILE } from './savedModel';
 
 function kerasStyleModel(): tf.LayersModel {
   // Dense layers with folded activations and a branch, the way Keras users write them.
@@ -44,7 +27,7 @@ describe('importing TensorFlow.js layers models', () => {
     expect(graph.ok).toBe(true);
     if (!graph.ok) return;
     const { doc, manifest, files, notes } = graph.value;
-    expect(files).toEqual(['group1-shard1of1.bin']);
+    expect(files).toEqual([WEIGHTS_FILE]);
     expect(doc.nodes.map((n) => `${n.id}:${n.type}`)).toEqual([
       'pixels:input',
       'a:dense',
@@ -62,7 +45,7 @@ describe('importing TensorFlow.js layers models', () => {
     expect(analysis.diagnostics).toEqual([]);
     expect(analysis.totalParams).toBe(model.countParams());
 
-    const weights = readWeights(doc, manifest, (name) => (name === 'group1-shard1of1.bin' ? bin : undefined));
+    const weights = readWeights(doc, manifest, (name) => (name === WEIGHTS_FILE ? bin : undefined));
     expect(weights.ok).toBe(true);
     if (!weights.ok) return;
     const kernel = model.getLayer('out').getWeights()[0]!;
