@@ -6,7 +6,7 @@
  */
 import { analyzeGraph } from '../core/analyze';
 import type { GraphDocument } from '../core/document';
-import { generatePython, fileStem } from '../core/codegen/python';
+import { generatePython } from '../core/codegen/python';
 import { generateTypeScript } from '../core/codegen/typescript';
 import { embedGraphInPng, extractGraphFromPng, shareUrl } from '../core/exchange/graphCarriers';
 import { extractGraphFromSvg, renderGraphSvg } from '../core/exchange/graphSvg';
@@ -14,6 +14,7 @@ import { MAX_WEIGHT_BYTES, modelJsonToGraph, readWeights } from '../core/exchang
 import { MODEL_JSON, unzipModel } from '../core/exchange/modelArchive';
 import { MAX_DOCUMENT_BYTES, parseDocument } from '../core/parseDocument';
 import { err, ok, type Result } from '../core/result';
+import { fileStem } from '../core/util/fileStem';
 import type { LayerWeights } from '../training/weights';
 import { download } from './fileIo';
 

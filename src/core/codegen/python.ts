@@ -5,6 +5,7 @@
  */
 import type { Initializer } from '../initializer';
 import { stepsPerEpoch } from '../steps';
+import { fileStem } from '../util/fileStem';
 import { planCode, reportingInterval, type CodePlan, type PlannedLayer } from './plan';
 import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument } from '../document';
@@ -159,10 +160,4 @@ export function generatePython(doc: GraphDocument, analysis: GraphAnalysis): str
     '',
   ];
   return lines.join('\n');
-}
-
-/** `hidden-layer` → `hidden_layer`: a file and model name. */
-export function fileStem(name: string): string {
-  const stem = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
-  return stem || 'model';
 }

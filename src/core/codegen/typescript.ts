@@ -5,7 +5,7 @@
 import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument } from '../document';
 import type { Initializer } from '../initializer';
-import { fileStem } from './python';
+import { fileStem } from '../util/fileStem';
 import { planCode, type CodePlan, type PlannedLayer } from './plan';
 
 const js = (v: unknown): string => JSON.stringify(v);
