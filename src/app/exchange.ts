@@ -10,12 +10,16 @@ import { generatePython } from '../core/codegen/python';
 import { generateTypeScript } from '../core/codegen/typescript';
 import { embedGraphInPng, extractGraphFromPng, shareUrl } from '../core/exchange/graphCarriers';
 import { extractGraphFromSvg, renderGraphSvg } from '../core/exchange/graphSvg';
-import { MAX_WEIGHT_BYTES, modelJsonToGraph, readWeights } from '../core/exchange/importLayersModel';
-import { MODEL_JSON, unzipModel } from '../core/exchange/modelArchive';
+import { MAX_WEIGHT_BYTES } from '../core/exchange/importLayersModel';
+import {
+  importTrainedModel,
+  type LayerWeights,
+  type TrainedModelSource,
+} from '../core/exchange/importTrainedModel';
+import { MODEL_JSON } from '../core/exchange/modelArchive';
 import { MAX_DOCUMENT_BYTES, parseDocument } from '../core/parseDocument';
 import { err, ok, type Result } from '../core/result';
 import { fileStem } from '../core/util/fileStem';
-import type { LayerWeights } from '../training/weights';
 import { download } from './fileIo';
 
 function validOrReason(doc: GraphDocument): string | undefined {
@@ -106,27 +110,10 @@ async function bytesOf(file: File, limit: number): Promise<Result<Uint8Array>> {
   }
 }
 
-function openModel(
-  modelJsonText: string,
-  read: (name: string) => Uint8Array | undefined,
-  source: string,
-): Result<Opened> {
-  let json: unknown;
-  try {
-    json = JSON.parse(modelJsonText);
-  } catch (e) {
-    return err(`${source}: model.json is not valid JSON: ${(e as Error).message}.`);
-  }
-  const graph = modelJsonToGraph(json);
-  if (!graph.ok) return err(`${source}: ${graph.error}`);
-  const weights = readWeights(graph.value.doc, graph.value.manifest, read);
-  if (!weights.ok) return err(`${source}: ${weights.error}`);
-  return ok({
-    doc: graph.value.doc,
-    weights: weights.value,
-    notes: graph.value.notes,
-    what: `the model in ${source}`,
-  });
+async function openModel(file: File, source: TrainedModelSource): Promise<Result<Opened>> {
+  const model = await importTrainedModel(source);
+  if (!model.ok) return err(`"${file.name}": ${model.error}`);
+  return ok({ ...model.value, what: `the model in "${file.name}"` });
 }
 
 /**
@@ -140,26 +127,21 @@ export async function openFiles(files: File[]): Promise<Result<Opened>> {
   if (zip) {
     const bytes = await bytesOf(zip, MAX_WEIGHT_BYTES);
     if (!bytes.ok) return bytes;
-    const entries = unzipModel(bytes.value);
-    if (!entries.ok) return err(`"${zip.name}": ${entries.error}`);
-    return openModel(
-      new TextDecoder().decode(entries.value.get(MODEL_JSON)),
-      (n) => entries.value.get(n),
-      `"${zip.name}"`,
-    );
+    return openModel(zip, { zip: bytes.value });
   }
   const bins = files.filter((f) => lower(f).endsWith('.bin'));
   const json = files.find((f) => lower(f).endsWith('.json'));
   if (json && (bins.length || json.name === MODEL_JSON)) {
     const text = await bytesOf(json, MAX_DOCUMENT_BYTES * 4);
     if (!text.ok) return text;
-    const loaded = new Map<string, Uint8Array>();
-    for (const b of bins) {
-      const bytes = await bytesOf(b, MAX_WEIGHT_BYTES);
-      if (!bytes.ok) return bytes;
-      loaded.set(b.name, bytes.value);
-    }
-    return openModel(new TextDecoder().decode(text.value), (n) => loaded.get(n), `"${json.name}"`);
+    return openModel(json, {
+      modelJson: new TextDecoder().decode(text.value),
+      // The weight files are the .bin files picked or dropped together with model.json.
+      readWeightFile: async (name) => {
+        const bin = bins.find((b) => b.name === name);
+        return bin ? bytesOf(bin, MAX_WEIGHT_BYTES) : ok(undefined);
+      },
+    });
   }
   const file = files[0]!;
   const picture = lower(file).endsWith('.png')
