@@ -1,4 +1,4 @@
-/** Offering files as downloads (opening files is `exchange.ts`'s job). */
+/** Offering files as downloads (opening files is `fileActions.ts`'s job). */
 import type { GraphDocument } from '../core/document';
 import { serializeDocument } from '../core/parseDocument';
 import { fileStem } from '../core/util/fileStem';

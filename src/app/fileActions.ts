@@ -1,8 +1,8 @@
 /**
- * Everything that leaves or enters the app as a file or link: model zips, generated code,
- * pictures carrying the graph, share links, and opening any of them (or a plain graph JSON,
- * or a model.json with its weight files). Decoding is the core's; this module only touches
- * files, blobs and the clipboard.
+ * The app's file actions: exporting generated code, pictures carrying the graph and share
+ * links, and opening what the user picks or drops (a graph JSON, a picture of one, a model
+ * zip, or a model.json with its weight files). Formats are the core's (`src/core/exchange`);
+ * this module only touches files, blobs and the clipboard.
  */
 import { analyzeGraph } from '../core/analyze';
 import type { GraphDocument } from '../core/document';
