@@ -1,14 +1,11 @@
-/** Offering files as downloads (opening files is `exchange.ts`'s job). */
+/** Offering files as downloads (opening files is `fileActions.ts`'s job). */
 import type { GraphDocument } from '../core/document';
 import { serializeDocument } from '../core/parseDocument';
+import { fileStem } from '../core/util/fileStem';
 
 /** A file name for the document: `hidden-layer.json`. */
 export function fileNameFor(doc: GraphDocument): string {
-  const slug = doc.name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-  return `${slug || 'graph'}.json`;
+  return `${fileStem(doc.name.toLowerCase(), { separator: '-', fallback: 'graph' })}.json`;
 }
 
 /** Offer bytes or text as a download. */

@@ -3,23 +3,15 @@
  * in Node and print the tutorial's result row. See `usage` below. Exit codes: 0 success,
  * 2 invalid input (file, graph or flags), 1 failure during training (e.g. the loss diverged).
  */
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { analyzeGraph, summarize } from '../core/analyze';
 import { compileGraph, type CompiledGraph } from '../core/compile';
-import {
-  MAX_WEIGHT_BYTES,
-  METADATA_KEY,
-  modelJsonToGraph,
-  readWeights,
-} from '../core/exchange/importLayersModel';
-import { MODEL_JSON, unzipModel } from '../core/exchange/modelArchive';
 import { formatDiagnostic } from '../core/diagnostics';
 import { zTraining, type GraphDocument } from '../core/document';
-import { MAX_DOCUMENT_BYTES, parseDocument, formatZodIssue } from '../core/parseDocument';
+import { formatZodIssue } from '../core/parseDocument';
 import { formatShape } from '../core/shape';
 import { evaluateSplit } from '../training/evaluation';
 import { loadMnist, type MnistData } from '../training/mnist';
@@ -27,9 +19,9 @@ import { totalStepsFor } from '../core/steps';
 import { evaluateAccuracy } from '../training/evaluation';
 import { runSettingsOf } from '../training/options';
 import { train, type TrainProgress } from '../training/train';
-import { applyWeights, type LayerWeights } from '../training/weights';
+import { applyWeights, saveArtifacts, type LayerWeights } from '../training/weights';
 import { formatDuration, formatInt, formatPercent, table } from './format';
-import { fileSaveHandler } from './modelFiles';
+import { readGraphOrModel, writeModelFiles } from './modelFiles';
 import { BACKENDS, nodeReadBytes, tf, useBackend, type BackendName } from './nodeEnv';
 
 export const usage = `Usage: npm run train -- <graph.json | model.json | model.zip> [options]
@@ -229,7 +221,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   let doc: GraphDocument;
   let weights: LayerWeights | undefined;
   try {
-    const input = await readInput(file);
+    const read = await readGraphOrModel(file);
+    if (!read.ok) throw new InputError(read.error);
+    const input = read.value;
     if (flags.evalOnly && !input.weights) {
       throw new InputError(
         '--eval-only needs a trained model (model.json with its weights, or a .zip), not a graph.',
@@ -341,9 +335,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     if (flags.out !== undefined && result.status !== 'failed') {
       // The graph document travels inside model.json, so the model imports back exactly.
-      compiled.model.setUserDefinedMetadata({ [METADATA_KEY]: JSON.parse(JSON.stringify(doc)) as object });
-      await compiled.model.save(fileSaveHandler(flags.out));
-      say(`model written to ${path.join(flags.out, 'model.json')}\n`);
+      const written = await writeModelFiles(flags.out, await saveArtifacts(tf, compiled), doc);
+      say(`model written to ${written}\n`);
     }
     if (flags.json) {
       const round = (x: number) => (Number.isFinite(x) ? Number(x.toFixed(6)) : null);
@@ -367,79 +360,6 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } finally {
     compiled.dispose();
   }
-}
-
-interface Input {
-  doc: GraphDocument;
-  weights: LayerWeights | undefined;
-  notes: string[];
-}
-
-/**
- * A graph document, a model.json (weights read from the files it names, beside it), or a
- * model zip. Every refusal is an InputError naming what is wrong.
- */
-async function readInput(file: string): Promise<Input> {
-  let bytes: Uint8Array;
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) throw new InputError('is a folder, not a file.');
-    if (info.size > MAX_WEIGHT_BYTES + MAX_DOCUMENT_BYTES) {
-      throw new InputError(`is ${(info.size / 2 ** 20).toFixed(0)} MB; too large to be a graph or a model.`);
-    }
-    bytes = new Uint8Array(await readFile(file));
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'file not found.' : (e as Error).message);
-  }
-  if (file.toLowerCase().endsWith('.zip')) {
-    const files = unzipModel(bytes);
-    if (!files.ok) throw new InputError(files.error);
-    return importModel(new TextDecoder().decode(files.value.get(MODEL_JSON)), (name) =>
-      files.value.get(name),
-    );
-  }
-  const text = new TextDecoder().decode(bytes);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined; // parseDocument reports the syntax error with its position
-  }
-  if (json && typeof json === 'object' && 'modelTopology' in json) {
-    const dir = path.dirname(file);
-    const weightFiles = new Map<string, Uint8Array>();
-    const manifest = (json as { weightsManifest?: { paths?: unknown[] }[] }).weightsManifest ?? [];
-    for (const p of manifest.flatMap((g) => (Array.isArray(g.paths) ? g.paths : []))) {
-      const name = typeof p === 'string' ? p.replace(/^\.\//, '') : '';
-      // Only plain names next to model.json; importLayersModel refuses anything else.
-      if (!name || name.includes('/') || name.includes('\\') || name.startsWith('.')) continue;
-      try {
-        weightFiles.set(name, new Uint8Array(await readFile(path.join(dir, name))));
-      } catch {
-        // A missing file is reported by readWeights, naming it.
-      }
-    }
-    return importModel(text, (name) => weightFiles.get(name));
-  }
-  const parsed = parseDocument(text);
-  if (!parsed.ok) throw new InputError(parsed.error);
-  return { doc: parsed.value, weights: undefined, notes: [] };
-}
-
-function importModel(modelJsonText: string, read: (name: string) => Uint8Array | undefined): Input {
-  let json: unknown;
-  try {
-    json = JSON.parse(modelJsonText);
-  } catch (e) {
-    throw new InputError(`model.json is not valid JSON: ${(e as Error).message}.`);
-  }
-  const graph = modelJsonToGraph(json);
-  if (!graph.ok) throw new InputError(graph.error);
-  const weights = readWeights(graph.value.doc, graph.value.manifest, read);
-  if (!weights.ok) throw new InputError(weights.error);
-  return { doc: graph.value.doc, weights: weights.value, notes: graph.value.notes };
 }
 
 /** `--eval-only`: accuracy of the model's weights on the validation and test images. */

@@ -1,9 +1,10 @@
 /** Moving weights in and out of a compiled graph as plain arrays. */
 import type { CompiledGraph } from '../core/compile';
 import type { Tf } from '../core/nodeSpec';
+import type { LayerWeights } from '../core/exchange/importTrainedModel';
 import type { ModelArtifactsLike } from '../core/exchange/modelArchive';
 
-export type LayerWeights = Map<string, { shape: number[]; data: Float32Array }[]>;
+export type { LayerWeights };
 
 /** Set each listed layer's weights (kernel, bias) from plain arrays. */
 export function applyWeights(tf: Tf, compiled: CompiledGraph, weights: LayerWeights): void {
@@ -18,24 +19,15 @@ export function applyWeights(tf: Tf, compiled: CompiledGraph, weights: LayerWeig
   }
 }
 
-/** The model's topology and weights as `tf.LayersModel.save` produces them. */
-export async function saveArtifacts(compiled: CompiledGraph): Promise<ModelArtifactsLike> {
+/** The model's topology and weights as `tf.LayersModel.save` produces them, in one buffer. */
+export async function saveArtifacts(tf: Tf, compiled: CompiledGraph): Promise<ModelArtifactsLike> {
   let artifacts: ModelArtifactsLike | undefined;
   await compiled.model.save({
     save: async (a) => {
-      const parts =
-        a.weightData === undefined ? [] : Array.isArray(a.weightData) ? a.weightData : [a.weightData];
-      const total = parts.reduce((n, p) => n + p.byteLength, 0);
-      const weightData = new Uint8Array(total);
-      let at = 0;
-      for (const p of parts) {
-        weightData.set(new Uint8Array(p), at);
-        at += p.byteLength;
-      }
       artifacts = {
         modelTopology: a.modelTopology,
         weightSpecs: (a.weightSpecs ?? []).map((s) => ({ name: s.name, shape: s.shape, dtype: s.dtype })),
-        weightData,
+        weightData: new Uint8Array(tf.io.CompositeArrayBuffer.join(a.weightData)),
       };
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     },

@@ -437,7 +437,7 @@ self.onmessage = async (message: MessageEvent<WorkerRequest>) => {
         });
         return;
       }
-      const artifacts = await saveArtifacts(session.compiled);
+      const artifacts = await saveArtifacts(tf, session.compiled);
       post({ type: 'exported', requestId: request.requestId, artifacts }, [artifacts.weightData.buffer]);
       return;
     }

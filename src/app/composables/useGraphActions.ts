@@ -6,7 +6,7 @@ import { nextTick } from 'vue';
 import { emptyDocument, type Position } from '../../core/document';
 import { getNodeSpec } from '../../core/registry';
 import { editorHandle } from '../editorHandle';
-import { openFiles as openAnyFiles } from '../exchange';
+import { openFiles as openAnyFiles } from '../fileActions';
 import { downloadGraph } from '../fileIo';
 import type { Preset } from '../presets';
 import { useGraphStore } from '../stores/graphStore';

@@ -7,6 +7,7 @@ import type { Initializer } from '../initializer';
 import type { LayerArgValue } from '../nodeSpec';
 import { NUM_CLASSES } from '../mnist';
 import { stepsPerEpoch } from '../steps';
+import { fileStem } from '../util/fileStem';
 import { planCode, reportingInterval, writeArgument, type CodePlan, type PlannedLayer } from './plan';
 import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument } from '../document';
@@ -146,10 +147,4 @@ export function generatePython(doc: GraphDocument, analysis: GraphAnalysis): str
     '',
   ];
   return lines.join('\n');
-}
-
-/** `hidden-layer` → `hidden_layer`: a file and model name. */
-export function fileStem(name: string): string {
-  const stem = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
-  return stem || 'model';
 }

@@ -7,7 +7,7 @@ import type { GraphDocument } from '../document';
 import type { Initializer } from '../initializer';
 import { IMAGE_SIZE, NUM_CLASSES } from '../mnist';
 import type { LayerArgValue } from '../nodeSpec';
-import { fileStem } from './python';
+import { fileStem } from '../util/fileStem';
 import { planCode, writeArgument, type CodePlan, type PlannedLayer } from './plan';
 
 const js = (v: unknown): string => JSON.stringify(v);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../src/core/analyze';
 import { compileGraph, type CompiledGraph } from '../../../src/core/compile';
-import { modelJsonToGraph, readWeights } from '../../../src/core/exchange/importLayersModel';
-import { unzipModel, zipModel } from '../../../src/core/exchange/modelArchive';
+import { importTrainedModel } from '../../../src/core/exchange/importTrainedModel';
+import { zipModel } from '../../../src/core/exchange/modelArchive';
 import { loadMnist, makeBatch, type MnistData } from '../../../src/training/mnist';
 import { train } from '../../../src/training/train';
 import { applyWeights, saveArtifacts } from '../../../src/training/weights';
@@ -38,17 +38,13 @@ describe('export → import round trip (Node, wasm)', () => {
 
   it('gives bit-identical weights and identical predictions on 100 test images', async () => {
     const before = tf.memory().numTensors;
-    const zip = zipModel(await saveArtifacts(trained), doc);
-    const files = unzipModel(zip);
-    if (!files.ok) throw new Error(files.error);
-    const imported = modelJsonToGraph(JSON.parse(new TextDecoder().decode(files.value.get('model.json'))));
+    const zip = zipModel(await saveArtifacts(tf, trained), doc);
+    const imported = await importTrainedModel({ zip });
     if (!imported.ok) throw new Error(imported.error);
     expect(imported.value.doc).toEqual(doc);
-    const weights = readWeights(imported.value.doc, imported.value.manifest, (n) => files.value.get(n));
-    if (!weights.ok) throw new Error(weights.error);
 
     const again = compileGraph(tf, imported.value.doc, analyzeGraph(imported.value.doc));
-    applyWeights(tf, again, weights.value);
+    applyWeights(tf, again, imported.value.weights);
     for (const [a, b] of trained.model.getWeights().map((w, i) => [w, again.model.getWeights()[i]!])) {
       expect(
         Buffer.from((b!.dataSync() as Float32Array).buffer).equals(
@@ -62,7 +58,7 @@ describe('export → import round trip (Node, wasm)', () => {
   });
 
   it('loads with tf.loadLayersModel and predicts exactly what Tensorweave predicted', async () => {
-    const artifacts = await saveArtifacts(trained);
+    const artifacts = await saveArtifacts(tf, trained);
     const loaded = await tf.loadLayersModel(
       tf.io.fromMemory({
         modelTopology: artifacts.modelTopology as object,

@@ -1,20 +1,25 @@
 /**
- * Everything that leaves or enters the app as a file or link: model zips, generated code,
- * pictures carrying the graph, share links, and opening any of them (or a plain graph JSON,
- * or a model.json with its weight files). Decoding is the core's; this module only touches
- * files, blobs and the clipboard.
+ * The app's file actions: exporting generated code, pictures carrying the graph and share
+ * links, and opening what the user picks or drops (a graph JSON, a picture of one, a model
+ * zip, or a model.json with its weight files). Formats are the core's (`src/core/exchange`);
+ * this module only touches files, blobs and the clipboard.
  */
 import { analyzeGraph } from '../core/analyze';
 import type { GraphDocument } from '../core/document';
-import { generatePython, fileStem } from '../core/codegen/python';
+import { generatePython } from '../core/codegen/python';
 import { generateTypeScript } from '../core/codegen/typescript';
 import { embedGraphInPng, extractGraphFromPng, shareUrl } from '../core/exchange/graphCarriers';
 import { extractGraphFromSvg, renderGraphSvg } from '../core/exchange/graphSvg';
-import { MAX_WEIGHT_BYTES, modelJsonToGraph, readWeights } from '../core/exchange/importLayersModel';
-import { MODEL_JSON, unzipModel } from '../core/exchange/modelArchive';
+import { MAX_WEIGHT_BYTES } from '../core/exchange/importLayersModel';
+import {
+  importTrainedModel,
+  type LayerWeights,
+  type TrainedModelSource,
+} from '../core/exchange/importTrainedModel';
+import { MODEL_JSON } from '../core/exchange/modelArchive';
 import { MAX_DOCUMENT_BYTES, parseDocument } from '../core/parseDocument';
 import { err, ok, type Result } from '../core/result';
-import type { LayerWeights } from '../training/weights';
+import { fileStem } from '../core/util/fileStem';
 import { download } from './fileIo';
 
 function validOrReason(doc: GraphDocument): string | undefined {
@@ -105,27 +110,10 @@ async function bytesOf(file: File, limit: number): Promise<Result<Uint8Array>> {
   }
 }
 
-function openModel(
-  modelJsonText: string,
-  read: (name: string) => Uint8Array | undefined,
-  source: string,
-): Result<Opened> {
-  let json: unknown;
-  try {
-    json = JSON.parse(modelJsonText);
-  } catch (e) {
-    return err(`${source}: model.json is not valid JSON: ${(e as Error).message}.`);
-  }
-  const graph = modelJsonToGraph(json);
-  if (!graph.ok) return err(`${source}: ${graph.error}`);
-  const weights = readWeights(graph.value.doc, graph.value.manifest, read);
-  if (!weights.ok) return err(`${source}: ${weights.error}`);
-  return ok({
-    doc: graph.value.doc,
-    weights: weights.value,
-    notes: graph.value.notes,
-    what: `the model in ${source}`,
-  });
+async function openModel(file: File, source: TrainedModelSource): Promise<Result<Opened>> {
+  const model = await importTrainedModel(source);
+  if (!model.ok) return err(`"${file.name}": ${model.error}`);
+  return ok({ ...model.value, what: `the model in "${file.name}"` });
 }
 
 /**
@@ -139,26 +127,21 @@ export async function openFiles(files: File[]): Promise<Result<Opened>> {
   if (zip) {
     const bytes = await bytesOf(zip, MAX_WEIGHT_BYTES);
     if (!bytes.ok) return bytes;
-    const entries = unzipModel(bytes.value);
-    if (!entries.ok) return err(`"${zip.name}": ${entries.error}`);
-    return openModel(
-      new TextDecoder().decode(entries.value.get(MODEL_JSON)),
-      (n) => entries.value.get(n),
-      `"${zip.name}"`,
-    );
+    return openModel(zip, { zip: bytes.value });
   }
   const bins = files.filter((f) => lower(f).endsWith('.bin'));
   const json = files.find((f) => lower(f).endsWith('.json'));
   if (json && (bins.length || json.name === MODEL_JSON)) {
     const text = await bytesOf(json, MAX_DOCUMENT_BYTES * 4);
     if (!text.ok) return text;
-    const loaded = new Map<string, Uint8Array>();
-    for (const b of bins) {
-      const bytes = await bytesOf(b, MAX_WEIGHT_BYTES);
-      if (!bytes.ok) return bytes;
-      loaded.set(b.name, bytes.value);
-    }
-    return openModel(new TextDecoder().decode(text.value), (n) => loaded.get(n), `"${json.name}"`);
+    return openModel(json, {
+      modelJson: new TextDecoder().decode(text.value),
+      // The weight files are the .bin files picked or dropped together with model.json.
+      readWeightFile: async (name) => {
+        const bin = bins.find((b) => b.name === name);
+        return bin ? bytesOf(bin, MAX_WEIGHT_BYTES) : ok(undefined);
+      },
+    });
   }
   const file = files[0]!;
   const picture = lower(file).endsWith('.png')
