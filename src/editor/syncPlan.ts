@@ -14,14 +14,8 @@ export interface DrawnNode {
   outputs: Readonly<Record<string, unknown>>;
 }
 
-export interface DrawnConnection {
-  id: string;
-  source: string;
-  sourceOutput: string;
-  target: string;
-  targetInput: string;
-  label: string | undefined;
-}
+/** A wire as drawn: the fields of the edge view model it was made from. */
+export type DrawnConnection = EdgeViewModel;
 
 /** The few reads the diff makes of the canvas; the Rete editor and a test fake provide them. */
 export interface DrawnCanvas {

@@ -91,12 +91,13 @@ const kinds = (ops: readonly SyncOperation[]): string[] =>
     }
   });
 
-/** A canvas already showing the beginner preset. */
-function drawnBeginner(): { canvas: FakeCanvas; doc: GraphDocument } {
+/** A canvas already showing a preset, with the preset's document and model. */
+function drawnPreset(id = 'beginner'): { canvas: FakeCanvas; doc: GraphDocument; m: EditorModel } {
   const canvas = new FakeCanvas();
-  const doc = preset('beginner');
-  canvas.sync(model(doc));
-  return { canvas, doc };
+  const doc = preset(id);
+  const m = model(doc);
+  canvas.sync(m);
+  return { canvas, doc, m };
 }
 
 describe('planSync (document → canvas diff)', () => {
@@ -111,12 +112,12 @@ describe('planSync (document → canvas diff)', () => {
   });
 
   it('does nothing when the canvas already shows the model', () => {
-    const { canvas, doc } = drawnBeginner();
+    const { canvas, doc } = drawnPreset();
     expect(planSync(canvas, model(doc))).toEqual([]);
   });
 
   it('removes a deleted node after its wires, and nothing else', () => {
-    const { canvas, doc } = drawnBeginner();
+    const { canvas, doc } = drawnPreset();
     const last = doc.nodes.at(-1)!.id;
     const wires = doc.edges.filter((e) => e.from.node === last || e.to.node === last).map((e) => e.id);
     expect(wires.length).toBeGreaterThan(0);
@@ -127,7 +128,7 @@ describe('planSync (document → canvas diff)', () => {
   });
 
   it('moves a node that moved, without redrawing it', () => {
-    const { canvas, doc } = drawnBeginner();
+    const { canvas, doc } = drawnPreset();
     const node = doc.nodes[1]!;
     node.position = { x: node.position.x + 40, y: node.position.y - 15 };
     const ops = canvas.sync(model(doc));
@@ -135,7 +136,7 @@ describe('planSync (document → canvas diff)', () => {
   });
 
   it('redraws a node whose parameters changed, and relabels the wires whose shape changed', () => {
-    const { canvas, doc } = drawnBeginner();
+    const { canvas, doc } = drawnPreset();
     const dense = doc.nodes.find((n) => n.type === 'dense')!;
     dense.params = { ...dense.params, units: 32 };
     const ops = canvas.sync(model(doc));
@@ -146,9 +147,7 @@ describe('planSync (document → canvas diff)', () => {
   });
 
   it('removes a deleted wire and adds a new one', () => {
-    const canvas = new FakeCanvas();
-    const m = model(preset('beginner'));
-    canvas.sync(m);
+    const { canvas, m } = drawnPreset();
     // The model is edited directly so that only the wires differ (a re-analysis would also
     // change the shapes and problems downstream).
     const [first, ...rest] = m.edges;
@@ -166,9 +165,7 @@ describe('planSync (document → canvas diff)', () => {
   });
 
   it('replaces a wire whose ends changed under the same id', () => {
-    const canvas = new FakeCanvas();
-    const m = model(preset('hidden-layer'));
-    canvas.sync(m);
+    const { canvas, m } = drawnPreset('hidden-layer');
     const moved = structuredClone(m);
     const edge = moved.edges[0]!;
     // Same id, now from another node's output: Rete cannot re-end a connection.
@@ -178,9 +175,7 @@ describe('planSync (document → canvas diff)', () => {
   });
 
   it('rebuilds a node whose ports changed, with its wires', () => {
-    const canvas = new FakeCanvas();
-    const m = model(preset('beginner'));
-    canvas.sync(m);
+    const { canvas, m } = drawnPreset();
     const changed = structuredClone(m);
     const node = changed.nodes[1]!;
     node.inputs = [...node.inputs, { id: 'extra', label: 'extra', multiple: false }];
@@ -194,9 +189,7 @@ describe('planSync (document → canvas diff)', () => {
   });
 
   it('does not move a node that has no view yet', () => {
-    const canvas = new FakeCanvas();
-    const m = model(preset('beginner'));
-    canvas.sync(m);
+    const { canvas, m } = drawnPreset();
     const unplaced: DrawnCanvas = {
       getNodes: () => canvas.getNodes(),
       getConnections: () => canvas.getConnections(),
