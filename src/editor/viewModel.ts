@@ -1,7 +1,7 @@
 /**
  * The mapping from a graph document (plus its analysis) to what the canvas draws: one view
  * model per node and per edge. Pure, so the document↔editor mapping is unit-tested without a
- * browser; `createEditor` only diffs these against what is on screen.
+ * browser; `syncPlan` only diffs these against what is on screen.
  */
 import type { GraphAnalysis } from '../core/analyze';
 import type { GraphDocument, Position } from '../core/document';

@@ -42,8 +42,8 @@ export function useShortcuts(): void {
     else if (mod && key === 'd') actions.duplicate();
     else if (mod && key === 'a') graph.select(graph.doc.nodes.map((n) => n.id));
     else if (mod && key === 's') actions.save();
-    else if (mod && key === 'o')
-      document.querySelector<HTMLInputElement>('[data-testid="file-input"]')?.click();
+    // The toolbar marks its file input `data-file-picker`: Ctrl+O opens the same picker.
+    else if (mod && key === 'o') document.querySelector<HTMLInputElement>('[data-file-picker]')?.click();
     else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) actions.deleteSelection();
     else if (!mod && e.key === '.') void actions.fit();
     else if (!mod && e.key === '?') ui.helpOpen = true;

@@ -1,7 +1,7 @@
 /** Transient UI state shared between panels: dialogs and the quick-add popup. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ContextRequest, WireDrop } from '../../editor/createEditor';
+import type { ContextRequest, WireDrop } from '../../editor/types';
 
 export const useUiStore = defineStore('ui', () => {
   const helpOpen = ref(false);
