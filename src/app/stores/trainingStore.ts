@@ -20,13 +20,7 @@ import type { LayerWeights } from '../../training/weights';
 import type { BackendChoice, EvaluationSummary, RunSummary } from '../../worker/protocol';
 import { createTrainingWorker, type TrainingWorkerClient } from '../training/workerClient';
 import { useRunsStore } from './runsStore';
-
-/** Live curves as parallel columns, the layout uPlot draws without copying. */
-export interface Curves {
-  step: number[];
-  loss: number[];
-  batchAccuracy: number[];
-}
+import type { Curves } from './runTypes';
 
 const BACKEND_KEY = 'tensorweave.backend';
 
