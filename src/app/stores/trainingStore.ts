@@ -18,7 +18,7 @@ import type { TrainProgress, ValidationPoint } from '../../training/train';
 import { zipModel } from '../../core/exchange/modelArchive';
 import type { LayerWeights } from '../../training/weights';
 import type { BackendChoice, EvaluationSummary, RunSummary } from '../../worker/protocol';
-import { createTrainingWorker, type TrainingWorkerClient } from '../training/workerClient';
+import { createTrainingWorker, type TrainingWorkerClient } from '../workerClient';
 import { useRunsStore } from './runsStore';
 import type { Curves } from './runTypes';
 
