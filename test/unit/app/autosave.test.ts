@@ -12,9 +12,17 @@ import { parseDocument, serializeDocument } from '../../../src/core/parseDocumen
 
 const preset = (id: string) => structuredClone(PRESETS.find((p) => p.id === id)!.doc);
 
-describe('autosave slot', () => {
-  beforeEach(() => clearAutosave());
+beforeEach(async () => {
+  await clearAutosave();
+  setActivePinia(createPinia());
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
 
+describe('autosave slot', () => {
   it('reads back what was written, and nothing once cleared', async () => {
     await expect(readAutosave()).resolves.toBeUndefined();
     await writeAutosave('{"a":1}');
@@ -26,15 +34,6 @@ describe('autosave slot', () => {
 });
 
 describe('restoring the session', () => {
-  beforeEach(async () => {
-    await clearAutosave();
-    setActivePinia(createPinia());
-  });
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    vi.restoreAllMocks();
-  });
-
   it('opens the beginner preset when nothing was saved', async () => {
     await restoreSession();
     expect(useGraphStore().doc).toEqual(preset('beginner'));
@@ -75,14 +74,6 @@ describe('restoring the session', () => {
 });
 
 describe('autosaving', () => {
-  beforeEach(async () => {
-    await clearAutosave();
-    setActivePinia(createPinia());
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
   it(`writes once, ${AUTOSAVE_DELAY_MS} ms after the last of several quick edits`, async () => {
     const graph = useGraphStore();
     const ui = useUiStore();
