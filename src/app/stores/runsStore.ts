@@ -6,23 +6,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { createStore, del, entries, set } from 'idb-keyval';
-import type { TrainingSettings } from '../../core/document';
 import { formatDuration, formatPercent } from '../../core/util/format';
-import type { ValidationPoint } from '../../training/train';
-import type { RunSummary } from '../../worker/protocol';
-import type { Curves } from './trainingStore';
-
-/** A finished, stopped or failed run as stored: the worker's summary plus what was trained. */
-export interface RunRecord extends Omit<RunSummary, 'runId'> {
-  id: string;
-  createdAt: number;
-  graphName: string;
-  graphHash: string;
-  structureHash: string;
-  training: TrainingSettings;
-  curves: Curves;
-  validation: ValidationPoint[];
-}
+import type { Curves, RunRecord } from './runTypes';
 
 /** Curves are thinned to at most this many points when a run is stored. */
 const MAX_POINTS = 600;

@@ -18,15 +18,9 @@ import type { TrainProgress, ValidationPoint } from '../../training/train';
 import { zipModel } from '../../core/exchange/modelArchive';
 import type { LayerWeights } from '../../training/weights';
 import type { BackendChoice, EvaluationSummary, RunSummary } from '../../worker/protocol';
-import { createTrainingWorker, type TrainingWorkerClient } from '../training/workerClient';
+import { createTrainingWorker, type TrainingWorkerClient } from '../workerClient';
 import { useRunsStore } from './runsStore';
-
-/** Live curves as parallel columns, the layout uPlot draws without copying. */
-export interface Curves {
-  step: number[];
-  loss: number[];
-  batchAccuracy: number[];
-}
+import type { Curves } from './runTypes';
 
 const BACKEND_KEY = 'tensorweave.backend';
 

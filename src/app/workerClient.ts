@@ -2,16 +2,16 @@
  * The page's side of the training worker: one worker for the app's lifetime, fire-and-forget
  * commands, request/response queries matched by id, and a stream of run events.
  */
-import type { GraphDocument } from '../../core/document';
-import type { ModelArtifactsLike } from '../../core/exchange/modelArchive';
-import type { LayerWeights } from '../../training/weights';
+import type { GraphDocument } from '../core/document';
+import type { ModelArtifactsLike } from '../core/exchange/modelArchive';
+import type { LayerWeights } from '../training/weights';
 import type {
   ExampleImage,
   EvaluationSummary,
   WeightImages,
   WorkerRequest,
   WorkerResponse,
-} from '../../worker/protocol';
+} from '../worker/protocol';
 
 type Answer = Extract<WorkerResponse, { requestId: number }>;
 type RunEvent = Exclude<WorkerResponse, Answer>;
@@ -34,8 +34,14 @@ export interface TrainingWorkerClient {
   terminate(): void;
 }
 
-export function createTrainingWorker(): TrainingWorkerClient {
-  const worker = new Worker(new URL('../../worker/trainingWorker.ts', import.meta.url), { type: 'module' });
+/** What the client uses of a Worker; tests hand in a fake one. */
+export type WorkerPort = Pick<Worker, 'postMessage' | 'onmessage' | 'onerror' | 'terminate'>;
+
+function spawnTrainingWorker(): WorkerPort {
+  return new Worker(new URL('../worker/trainingWorker.ts', import.meta.url), { type: 'module' });
+}
+
+export function createTrainingWorker(worker: WorkerPort = spawnTrainingWorker()): TrainingWorkerClient {
   const pending = new Map<number, (answer: Answer) => void>();
   const listeners: ((event: RunEvent) => void)[] = [];
   let nextId = 1;
