@@ -7,6 +7,7 @@
 import { zTraining, type OptimizerSettings, type TrainingSettings } from '../core/document';
 import { TRAIN_FILE_IMAGES, trainImagesFor } from '../core/mnist';
 import type { ParamField } from '../core/nodeSpec';
+import { lossNode } from '../core/nodes/loss';
 import { stepsPerEpoch } from '../core/steps';
 
 /** A form field: the descriptor plus the names tests and screen readers know it by. */
@@ -19,6 +20,12 @@ export interface FormField {
 
 /** The optimizer's own numbers are named `optimizer.<key>` (e.g. `optimizer.beta1`). */
 const OPTIMIZER_PREFIX = 'optimizer.';
+
+function lossNodeField(name: string): ParamField {
+  const field = lossNode.fields.find((f) => f.name === name);
+  if (!field) throw new Error(`The loss node has no field "${name}"`);
+  return field;
+}
 
 /** The fixed fields of the training form, by name. */
 export const TRAINING_FIELDS = {
@@ -47,17 +54,10 @@ export const TRAINING_FIELDS = {
     accessibleName: 'Batch size',
     testId: 'hp-batch-size',
   },
-  // The loss node's `reduction`, shown here because it sets the step size with the learning rate.
+  // The loss node's own `reduction` field, shown here because with the learning rate it sets
+  // the step size.
   reduction: {
-    field: {
-      kind: 'enum',
-      name: 'reduction',
-      label: 'Loss over the batch',
-      options: [
-        { value: 'sum', label: 'sum' },
-        { value: 'mean', label: 'mean' },
-      ],
-    },
+    field: { ...lossNodeField('reduction'), label: 'Loss over the batch', help: undefined },
     accessibleName: 'Loss reduction over the batch',
     testId: 'hp-reduction',
   },

@@ -62,5 +62,8 @@ describe('training form fields', () => {
       'hp-validation',
       'hp-seed',
     ]);
+    const reduction = TRAINING_FIELDS.reduction.field;
+    expect(reduction.label).toBe('Loss over the batch');
+    expect(reduction.kind === 'enum' && reduction.options.map((o) => o.value)).toEqual(['sum', 'mean']);
   });
 });
