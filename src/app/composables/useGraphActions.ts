@@ -12,12 +12,10 @@ import type { Preset } from '../presets';
 import { useGraphStore } from '../stores/graphStore';
 import { useNoticeStore } from '../stores/noticeStore';
 import { useTrainingStore } from '../stores/trainingStore';
-import { useUiStore } from '../stores/uiStore';
 
 export function useGraphActions() {
   const graph = useGraphStore();
   const notices = useNoticeStore();
-  const ui = useUiStore();
 
   async function fitSoon(): Promise<void> {
     await nextTick();
@@ -26,7 +24,6 @@ export function useGraphActions() {
 
   function loadPreset(preset: Preset): void {
     graph.load(structuredClone(preset.doc), `Load preset ${preset.name}`);
-    ui.presetsOpen = false;
     void fitSoon();
   }
 
