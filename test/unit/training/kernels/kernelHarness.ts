@@ -132,27 +132,29 @@ export function matMul(
 }
 
 /**
- * W[k × n] in the kernels' panel layout: ⌊n/32⌋ panels [k × 32], then one [k × (n mod 32)].
+ * Where each value of a row-major W[k × n] goes in the kernels' panel layout: ⌊n/32⌋ panels
+ * [k × 32], then one [k × (n mod 32)].
  */
-export function panelled(w: ArrayLike<number>, k: number, n: number): Float32Array {
-  const out = new Float32Array(k * n);
+function panelIndex(k: number, n: number): Int32Array {
+  const to = new Int32Array(k * n);
   let at = 0;
   for (let j0 = 0; j0 < n; j0 += 32) {
     const width = Math.min(32, n - j0);
-    for (let p = 0; p < k; p++) for (let j = 0; j < width; j++) out[at++] = w[p * n + j0 + j]!;
+    for (let p = 0; p < k; p++) for (let j = 0; j < width; j++) to[p * n + j0 + j] = at++;
   }
+  return to;
+}
+
+/** W[k × n] in the panel layout. */
+export function panelled(w: ArrayLike<number>, k: number, n: number): Float32Array {
+  const out = new Float32Array(k * n);
+  panelIndex(k, n).forEach((to, from) => (out[to] = w[from]!));
   return out;
 }
 
 /** The row-major matrix back from the panel layout. */
 export function unpanelled(panels: ArrayLike<number>, k: number, n: number): Float64Array {
-  const out = new Float64Array(k * n);
-  let at = 0;
-  for (let j0 = 0; j0 < n; j0 += 32) {
-    const width = Math.min(32, n - j0);
-    for (let p = 0; p < k; p++) for (let j = 0; j < width; j++) out[p * n + j0 + j] = panels[at++]!;
-  }
-  return out;
+  return Float64Array.from(panelIndex(k, n), (from) => panels[from]!);
 }
 
 /**

@@ -23,6 +23,12 @@ function readCsr(rowPtr: number, idx: number, val: number, rows: number): Csr {
   return { rowPtr: ptr, idx: Array.from(heap.readI32(idx, nnz)), val: Array.from(heap.readF32(val, nnz)) };
 }
 
+/** The kernel's count and its CSR (or CSC) in `out` are the reference's. */
+function expectCsr(nnz: number, out: { rowPtr: number; idx: number; val: number }, want: Csr): void {
+  expect(nnz).toBe(want.idx.length);
+  expect(readCsr(out.rowPtr, out.idx, out.val, want.rowPtr.length - 1)).toEqual(want);
+}
+
 /** Buffers for the CSR of a rows × cols matrix (one spare entry: some kernels write one ahead). */
 function csrBuffers(rows: number, cols: number) {
   return {
@@ -67,9 +73,7 @@ describe('csrFromBytes', () => {
       out.idx,
       out.val,
     );
-    const want = imageCsr(bytes, cols, order);
-    expect(nnz).toBe(want.idx.length);
-    expect(readCsr(out.rowPtr, out.idx, out.val, rows)).toEqual(want);
+    expectCsr(nnz, out, imageCsr(bytes, cols, order));
     // order = 0: images 0, 1, … in turn.
     heap.k.csrFromBytes(src, 0, 3, cols, lut, masks, out.rowPtr, out.idx, out.val);
     expect(readCsr(out.rowPtr, out.idx, out.val, 3)).toEqual(imageCsr(bytes, cols, [0, 1, 2]));
@@ -110,9 +114,7 @@ describe('storeFromBytes and csrFromStore', () => {
       out.idx,
       out.val,
     );
-    const batch = imageCsr(bytes, cols, order);
-    expect(nnz).toBe(batch.idx.length);
-    expect(readCsr(out.rowPtr, out.idx, out.val, order.length)).toEqual(batch);
+    expectCsr(nnz, out, imageCsr(bytes, cols, order));
   });
 });
 
@@ -125,15 +127,9 @@ describe('toCsr and toCsc', () => {
     const a = randomValues(rows * cols, rows * cols, zeros);
     const at = heap.f32(a);
     const csr = csrBuffers(rows, cols);
-    const csrNnz = heap.k.toCsr(at, rows, cols, csr.rowPtr, csr.idx, csr.val);
-    const wantCsr = csrOf(a, rows, cols);
-    expect(csrNnz).toBe(wantCsr.idx.length);
-    expect(readCsr(csr.rowPtr, csr.idx, csr.val, rows)).toEqual(wantCsr);
+    expectCsr(heap.k.toCsr(at, rows, cols, csr.rowPtr, csr.idx, csr.val), csr, csrOf(a, rows, cols));
     const csc = csrBuffers(cols, rows);
-    const cscNnz = heap.k.toCsc(at, rows, cols, csc.rowPtr, csc.idx, csc.val);
-    const wantCsc = cscOf(a, rows, cols);
-    expect(cscNnz).toBe(wantCsc.idx.length);
-    expect(readCsr(csc.rowPtr, csc.idx, csc.val, cols)).toEqual(wantCsc);
+    expectCsr(heap.k.toCsc(at, rows, cols, csc.rowPtr, csc.idx, csc.val), csc, cscOf(a, rows, cols));
   });
 });
 
