@@ -1,7 +1,8 @@
 /**
  * `npm run build:wasm`: compile the AssemblyScript kernels (`assembly/denseKernels.ts`) and
  * write them as base64 into `src/training/kernels/denseKernels.wasm.ts`, so that Node, Vite and a
- * Web Worker load the same bytes with no fetch. `--check` only compares (exit 1 on a mismatch).
+ * Web Worker load the same bytes with no fetch, together with the exports' interface generated
+ * from asc's declarations (never copied by hand). `--check` only compares (exit 1 on a mismatch).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,7 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 const target = `${root}src/training/kernels/denseKernels.wasm.ts`;
 
 async function main(): Promise<void> {
-  const text = renderKernelModule(await compileDenseKernels());
+  const text = await renderKernelModule(await compileDenseKernels());
   if (process.argv.includes('--check')) {
     const current = await readFile(target, 'utf8').catch(() => '');
     if (current !== text) {

@@ -305,12 +305,17 @@ describe('DenseChainTrainer gradients', () => {
     const vars = compiled.trainableVariables;
     const r = mulberry32(5);
     const h = 1e-2;
-    let checked = 0;
+    // Most input weights meet zero pixels and have a zero gradient, and small gradients pass the
+    // absolute tolerance whatever they are: the first trial of each variable takes its steepest
+    // weight, whose slope must be real and match to 2%.
+    const steepest: { numeric: number; analytic: number }[] = [];
     for (let vi = 0; vi < vars.length; vi++) {
       const v = vars[vi]! as tfjs.Variable;
       const base = v.dataSync().slice() as Float32Array;
+      const analytics = grads.flat()[vi]!;
+      const top = analytics.reduce((best, g, j) => (Math.abs(g) > Math.abs(analytics[best]!) ? j : best), 0);
       for (let trial = 0; trial < 4; trial++) {
-        const j = Math.floor(r() * base.length);
+        const j = trial === 0 ? top : Math.floor(r() * base.length);
         const lossAt = (delta: number) => {
           const values = base.slice();
           values[j] = base[j]! + delta;
@@ -321,15 +326,18 @@ describe('DenseChainTrainer gradients', () => {
           return trainer.gradients().loss;
         };
         const numeric = (lossAt(h) - lossAt(-h)) / (2 * h);
-        const analytic = grads.flat()[vi]![j]!;
+        const analytic = analytics[j]!;
         expect(Math.abs(numeric - analytic)).toBeLessThan(2e-3 + 2e-2 * Math.abs(analytic));
-        checked++;
+        if (trial === 0) steepest.push({ numeric, analytic });
       }
       const t = tf.tensor(base, v.shape);
       v.assign(t);
       t.dispose();
     }
-    expect(checked).toBe(vars.length * 4);
+    for (const { numeric, analytic } of steepest) {
+      expect(Math.abs(analytic)).toBeGreaterThan(1e-4);
+      expect(Math.abs(numeric - analytic)).toBeLessThan(2e-2 * Math.abs(analytic));
+    }
     compiled.dispose();
   });
 });
