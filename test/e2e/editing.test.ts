@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { center, openSession, type Session } from './support/app';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { center, freshSessionPerTest, type Session } from './support/app';
 
 describe('editing', () => {
   let s: Session;
-  beforeAll(async () => {
-    s = await openSession(inject('baseUrl'));
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  freshSessionPerTest((session) => (s = session));
   beforeEach(async () => {
-    await s.app.loadPreset('beginner');
     await s.app.node('loss').waitFor();
     await s.app.clearToasts();
   });
@@ -131,6 +125,5 @@ describe('editing', () => {
     await app.testId('palette-item-concat').dblclick();
     await app.waitForDocument((d) => d.nodes.some((n) => n.type === 'concat'));
     await app.node('concat').waitFor();
-    await app.testId('palette-search').fill('');
   });
 });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { unzipSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, type Session } from './support/app';
+import { describe, expect, inject, it } from 'vitest';
+import { freshSessionPerTest, type Session } from './support/app';
 import { TrainingPage } from './support/training';
 
 /** Click an Export menu item and return the downloaded bytes. */
@@ -30,14 +30,7 @@ async function openFiles(
 
 describe('export and import', () => {
   let s: Session;
-  let fresh: Session | undefined;
-  beforeAll(async () => {
-    s = await openSession(inject('baseUrl'));
-  });
-  afterAll(async () => {
-    await fresh?.close();
-    await s?.close();
-  });
+  const sessions = freshSessionPerTest((session) => (s = session));
 
   it('a trained model exported as a zip imports in a fresh page with the same test accuracy', async () => {
     const t = new TrainingPage(s.page);
@@ -51,7 +44,7 @@ describe('export and import', () => {
     expect(zip.name).toBe('beginner-model.zip');
     expect(zip.bytes.subarray(0, 2).toString('latin1')).toBe('PK');
 
-    fresh = await openSession(inject('baseUrl'));
+    const fresh = await sessions.another();
     await fresh.app.loadPreset('hidden-layer');
     await fresh.app.node('hidden').waitFor();
     await openFiles(fresh, [{ ...zip, mimeType: 'application/zip' }]);
@@ -71,8 +64,7 @@ describe('export and import', () => {
   });
 
   it('a hostile model (truncated weights) is refused and the graph is unchanged', async () => {
-    const page = fresh!;
-    const before = await page.app.document();
+    const before = await s.app.document();
     const modelJson = JSON.stringify({
       format: 'layers-model',
       modelTopology: {
@@ -91,16 +83,16 @@ describe('export and import', () => {
         },
       ],
     });
-    await page.app.clearToasts();
-    await openFiles(page, [
+    await s.app.clearToasts();
+    await openFiles(s, [
       { name: 'model.json', bytes: Buffer.from(modelJson), mimeType: 'application/json' },
       { name: 'w.bin', bytes: Buffer.alloc(1000) },
     ]);
-    await page.app.toast('error').waitFor();
-    expect(await page.app.toast('error').textContent()).toMatch(
+    await s.app.toast('error').waitFor();
+    expect(await s.app.toast('error').textContent()).toMatch(
       /holds 1,000 bytes; the manifest needs 31,400\. The file is truncated/,
     );
-    expect(await page.app.document()).toBe(before);
+    expect(await s.app.document()).toBe(before);
   });
 
   it('a PNG picture of the graph carries it: opening the picture restores the graph', async () => {
@@ -159,6 +151,8 @@ describe('export and import', () => {
   });
 
   it('exports Python and TypeScript code for the graph', async () => {
+    await s.app.loadPreset('hidden-layer');
+    await s.app.node('hidden').waitFor();
     const py = await exportItem(s, 'python');
     expect(py.name).toBe('hidden_layer.py');
     expect(py.bytes.toString()).toContain('keras.losses.CategoricalCrossentropy(reduction="sum")');

@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { center, openSession, type Session } from './support/app';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { center, freshSessionPerTest, type Session } from './support/app';
 
 describe('quick add, duplicate, box select, arrange, help', () => {
   let s: Session;
-  beforeAll(async () => {
-    s = await openSession(inject('baseUrl'));
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  freshSessionPerTest((session) => (s = session));
   beforeEach(async () => {
-    await s.app.loadPreset('beginner');
     await s.app.node('loss').waitFor();
     await s.app.clearToasts();
   });
@@ -123,6 +117,9 @@ describe('quick add, duplicate, box select, arrange, help', () => {
     await app.testId('param-units').focus();
     await app.press('Backspace');
     await app.press('Delete');
+    // The keys edited the field; the graph still holds the node.
+    expect(await app.testId('param-units').evaluate((e) => e === document.activeElement)).toBe(true);
+    expect((await app.documentJson()).nodes.map((n) => n.id)).toContain('dense');
     expect(await app.node('dense').count()).toBe(1);
   });
 });

@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openSession, type Session } from './support/app';
+import { describe, expect, it } from 'vitest';
+import { freshSessionPerTest, type Session } from './support/app';
 
 describe('files, autosave and hostile input', () => {
   let s: Session;
-  beforeAll(async () => {
-    s = await openSession(inject('baseUrl'));
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  freshSessionPerTest((session) => (s = session));
 
   it('save then open round-trips exactly', async () => {
     const { app } = s;

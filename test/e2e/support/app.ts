@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterEach, beforeEach, inject } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../../src/cli/benchChromium';
 
 export { CHROMIUM };
@@ -45,6 +46,30 @@ export async function openSession(
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A fresh session before every test of the calling describe, closed after it (with any opened
+ * through `another()`): no test sees the graph, runs, model or IndexedDB another test left, so
+ * each one passes alone and in any order. `use` receives the session for the test.
+ */
+export function freshSessionPerTest(
+  use: (session: Session) => void,
+  viewport?: { width: number; height: number },
+): { another(): Promise<Session> } {
+  const open: Session[] = [];
+  const start = async (): Promise<Session> => {
+    const session = await openSession(inject('baseUrl'), viewport);
+    open.push(session);
+    return session;
+  };
+  beforeEach(async () => {
+    use(await start());
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((session) => session.close()));
+  });
+  return { another: start };
 }
 
 export class EditorPage {

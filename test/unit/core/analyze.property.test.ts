@@ -1,11 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { analyzeGraph } from '../../../src/core/analyze';
 import { NODE_TYPES } from '../../../src/core/registry';
 import { chain, edge, graph, node } from './fixtures';
 import type { GraphEdge, GraphNode } from '../../../src/core/document';
 
-const layer = fc.oneof(
+type Layer =
+  { kind: 'dense'; units: number; useBias: boolean } | { kind: 'sigmoid' | 'relu' | 'tanh' | 'dropout' };
+
+const layer: fc.Arbitrary<Layer> = fc.oneof(
   fc.record({
     kind: fc.constant('dense' as const),
     units: fc.integer({ min: 1, max: 300 }),
@@ -16,27 +20,59 @@ const layer = fc.oneof(
   }),
 );
 
+/**
+ * The same layer made by tfjs's own Layers API, not by our compiler: the reference the analysis
+ * must agree with. Zero initialisers keep building the random models cheap.
+ */
+function tfjsLayer(l: Layer): tf.layers.Layer {
+  switch (l.kind) {
+    case 'dense':
+      return tf.layers.dense({ units: l.units, useBias: l.useBias, kernelInitializer: 'zeros' });
+    case 'dropout':
+      return tf.layers.dropout({ rate: 0.5 });
+    default:
+      return tf.layers.activation({ activation: l.kind });
+  }
+}
+
+/** A symbolic tensor's shape without the batch axis. */
+function exampleShape(t: tf.SymbolicTensor): (number | null)[] {
+  return t.shape.slice(1);
+}
+
 describe('shape inference properties', () => {
-  it('a chain of layers ends in the last dense width and counts fan-in × units + bias', () => {
+  afterAll(() => {
+    // Every reference model was disposed: no weight outlives its property run.
+    expect(tf.memory().numTensors).toBe(0);
+  });
+
+  it('a chain of layers has the shapes and parameter counts of the same chain built in tfjs', () => {
     fc.assert(
       fc.property(fc.array(layer, { minLength: 1, maxLength: 8 }), (layers) => {
         const nodes = [
           node('x', 'input'),
           ...layers.map((l, i) =>
-            node(`n${i}`, l.kind, 'units' in l ? { units: l.units, useBias: l.useBias } : {}),
+            node(`n${i}`, l.kind, l.kind === 'dense' ? { units: l.units, useBias: l.useBias } : {}),
           ),
         ];
         const a = analyzeGraph(chain(...nodes));
-        let width = 784;
-        let params = 0;
-        for (const l of layers) {
-          if (l.kind === 'dense') {
-            params += width * l.units + (l.useBias ? l.units : 0);
-            width = l.units;
-          }
+
+        const input = tf.input({ shape: [784] });
+        const built = layers.map((l) => tfjsLayer(l));
+        const outputs: tf.SymbolicTensor[] = [];
+        let x = input;
+        for (const b of built) outputs.push((x = b.apply(x) as tf.SymbolicTensor));
+        const model = tf.model({ inputs: input, outputs: x });
+        try {
+          layers.forEach((_, i) => {
+            const n = a.nodes.get(`n${i}`)!;
+            expect(n.outputShape).toEqual(exampleShape(outputs[i]!));
+            expect(n.paramCount).toBe(built[i]!.countParams());
+          });
+          expect(a.totalParams).toBe(model.countParams());
+        } finally {
+          model.dispose();
         }
-        expect(a.nodes.get(`n${layers.length - 1}`)!.outputShape).toEqual([width]);
-        expect(a.totalParams).toBe(params);
         // Every edge carries its source's shape.
         for (const e of a.edges)
           expect(a.edgeShapes.get(e.id)).toEqual(a.nodes.get(e.from.node)!.outputShape);
@@ -44,7 +80,7 @@ describe('shape inference properties', () => {
     );
   });
 
-  it('concat adds the last axes of its inputs; add keeps the common shape', () => {
+  it('concat and add have the shapes tfjs gives the same branches', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 64 }), { minLength: 2, maxLength: 6 }), (widths) => {
         const branches = widths.map((u, i) => node(`d${i}`, 'dense', { units: u }));
@@ -58,9 +94,21 @@ describe('shape inference properties', () => {
           ],
         );
         const a = analyzeGraph(doc);
-        const total = widths.reduce((s, w) => s + w, 0);
-        expect(a.nodes.get('cat')!.outputShape).toEqual([total]);
-        expect(a.nodes.get('sum')!.outputShape).toEqual([total]);
+
+        const input = tf.input({ shape: [784] });
+        const dense = widths.map(
+          (units) => tf.layers.dense({ units, kernelInitializer: 'zeros' }).apply(input) as tf.SymbolicTensor,
+        );
+        const cat = tf.layers.concatenate().apply(dense) as tf.SymbolicTensor;
+        const sum = tf.layers.add().apply([cat, cat]) as tf.SymbolicTensor;
+        const model = tf.model({ inputs: input, outputs: sum });
+        try {
+          expect(a.nodes.get('cat')!.outputShape).toEqual(exampleShape(cat));
+          expect(a.nodes.get('sum')!.outputShape).toEqual(exampleShape(sum));
+          expect(a.totalParams).toBe(model.countParams());
+        } finally {
+          model.dispose();
+        }
       }),
     );
   });
