@@ -85,7 +85,10 @@ export async function place(
     if (refusal === undefined) return { compiled, kernels: true, label: 'Tensorweave kernels (WASM SIMD)' };
     compiled.dispose();
     if (choice === 'kernels') {
-      preparing(runId, `Tensorweave's kernels cannot train this graph (${refusal}); measuring tfjs backends…`);
+      preparing(
+        runId,
+        `Tensorweave's kernels cannot train this graph (${refusal}); measuring tfjs backends…`,
+      );
     }
     const best = await fastestTfjsBackend(runId, doc, data);
     return { compiled: await compileOn(best), kernels: false, label: describeBackend(best) };
