@@ -1,7 +1,7 @@
 /**
  * The Chromium half of `npm run bench`: serves `bench/browser/` with Vite, opens it in the
  * machine's headless Chromium (never downloads one) and returns the ms/step medians that the
- * page's Web Worker measured, with the tfjs wasm backend and with the dense-chain kernels.
+ * page's Web Worker measured, with the tfjs wasm backend and with Tensorweave's kernels.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

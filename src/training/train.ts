@@ -15,8 +15,6 @@ import { divergenceMessage, RunLog } from './runLog';
 import { createStepper } from './stepperChoice';
 import type { Stepper, TrainOptions, TrainResult, TrainStatus } from './types';
 
-export type { TrainOptions, TrainProgress, TrainResult, TrainStatus, ValidationPoint } from './types';
-
 /** How the steps of a run ended, before the final evaluation. */
 interface StepsOutcome {
   status: TrainStatus;

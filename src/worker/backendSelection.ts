@@ -1,5 +1,5 @@
 /**
- * Where a run trains: on the dense-chain kernels when the graph is a dense chain and the
+ * Where a run trains: on Tensorweave's kernels when the graph is a dense chain and the
  * choice allows it, otherwise on a TensorFlow.js backend — the chosen one, or for `auto` the
  * fastest of a few measured steps.
  */
@@ -22,7 +22,7 @@ export class BackendUnavailable extends Error {
 
 export interface Placement {
   compiled: CompiledGraph;
-  /** Train on the dense-chain kernels (the tfjs backend then serves evaluation only). */
+  /** Train on Tensorweave's kernels (the tfjs backend then serves evaluation only). */
   kernels: boolean;
   /** Where the run trains, in the user's words. */
   label: string;

@@ -5,7 +5,7 @@
 import type { GraphDocument } from '../core/document';
 import type { ModelArtifactsLike } from '../core/exchange/modelArchive';
 import type { TrainingEvent } from '../training/trainingState';
-import type { TrainProgress, ValidationPoint } from '../training/train';
+import type { TrainProgress, ValidationPoint } from '../training/types';
 
 /**
  * What to train on: `kernels` is Tensorweave's own WebAssembly SIMD trainer for dense chains

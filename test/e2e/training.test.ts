@@ -101,7 +101,7 @@ describe('training in the browser', () => {
     );
     expect(drawn.length).toBeGreaterThanOrEqual(2);
     expect(drawn.every((w) => w > 100)).toBe(true);
-    expect(await s.page.getByTestId('train-backend-used').textContent()).toMatch(/dense kernels/);
+    expect(await s.page.getByTestId('train-backend-used').textContent()).toMatch(/Tensorweave kernels/);
     const accuracy = await t.testAccuracy();
     expect(accuracy).toBeGreaterThan(0.85);
     // The evaluation opens with the same number and a full confusion matrix.

@@ -3,7 +3,7 @@
  * the runs store (which keeps them). Types only, so neither store imports the other for them.
  */
 import type { TrainingSettings } from '../../core/document';
-import type { ValidationPoint } from '../../training/train';
+import type { ValidationPoint } from '../../training/types';
 import type { RunSummary } from '../../worker/protocol';
 
 /** Live curves as parallel columns, the layout uPlot draws without copying. */

@@ -14,7 +14,7 @@ import {
   type TrainingEvent,
   type TrainingState,
 } from '../../training/trainingState';
-import type { TrainProgress, ValidationPoint } from '../../training/train';
+import type { TrainProgress, ValidationPoint } from '../../training/types';
 import { zipModel } from '../../core/exchange/modelArchive';
 import type { LayerWeights } from '../../training/weights';
 import type { BackendChoice, EvaluationSummary, RunSummary } from '../../worker/protocol';

@@ -1,7 +1,7 @@
 /**
- * Recognising the graphs the dense-chain trainer can run: input → [dense → activation?]* →
- * loss, with plain gradient descent or momentum. Read from the compiled tfjs model, so it sees
- * exactly what `compileGraph` built (layer order, weights, the optimizer's settings).
+ * Recognising the graphs Tensorweave's kernels can train, dense chains: input → [dense →
+ * activation?]* → loss, with plain gradient descent or momentum. Read from the compiled tfjs
+ * model, so it sees exactly what `compileGraph` built (layer order, weights, the optimizer).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { CompiledGraph } from '../../core/compile';
@@ -47,7 +47,7 @@ function chainOptimizer(optimizer: tfjs.Optimizer): ChainOptimizer | string {
       nesterov: Boolean(config.useNesterov),
     };
   }
-  return `the ${name} optimizer is not supported by the dense-chain trainer`;
+  return `the ${name} optimizer is not supported by Tensorweave's kernels`;
 }
 
 /** Whether `compiled` is a dense chain the fast trainer can run, and its description if so. */

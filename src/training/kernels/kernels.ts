@@ -1,5 +1,5 @@
 /**
- * Loading the dense-chain kernels (WebAssembly SIMD, built from `assembly/denseKernels.ts`).
+ * Loading Tensorweave's kernels (WebAssembly SIMD, built from `assembly/denseKernels.ts`).
  * The bytes are embedded as base64, so Node, a Vite page and a Web Worker instantiate the same
  * module with no fetch and no file path.
  */

@@ -17,7 +17,7 @@ function record(id: string, createdAt: number, overrides: Partial<RunRecord> = {
     graphHash: 'abcd1234',
     structureHash: '5d45f77d',
     training: defaultTraining(),
-    backend: 'dense kernels (WASM SIMD)',
+    backend: 'Tensorweave kernels (WASM SIMD)',
     status: 'completed',
     message: undefined,
     steps: 30000,
@@ -119,7 +119,7 @@ describe('runsToCsv', () => {
     expect(csv).toBe(
       'model,graph hash,status,time,seconds,steps,steps per second,train accuracy %,' +
         'validation accuracy %,test accuracy %,backend,optimizer,learning rate,batch size,seed,date\n' +
-        'beginner,abcd1234,completed,0:09,9.3,30000,3243.2,92.9,94.2,92.4,dense kernels (WASM SIMD),' +
+        'beginner,abcd1234,completed,0:09,9.3,30000,3243.2,92.9,94.2,92.4,Tensorweave kernels (WASM SIMD),' +
         'sgd,0.001,100,1,2026-12-01T12:00:00.000Z\n',
     );
   });

@@ -7,7 +7,7 @@ import { presetStructureHashes } from '../../../src/app/presetHashes';
 import { useRunsStore } from '../../../src/app/stores/runsStore';
 import type { RunRecord } from '../../../src/app/stores/runTypes';
 import { useTrainingStore } from '../../../src/app/stores/trainingStore';
-import type { TrainProgress } from '../../../src/training/train';
+import type { TrainProgress } from '../../../src/training/types';
 import type { EvaluationSummary, RunSummary } from '../../../src/worker/protocol';
 import { FakeWorker, memoryStorage } from './fakes';
 
@@ -47,7 +47,7 @@ function summary(runId: string): RunSummary {
     trainAccuracy: 0.88,
     validationAccuracy: 0.89,
     testAccuracy: 0.9,
-    backend: 'dense kernels (WASM SIMD)',
+    backend: 'Tensorweave kernels (WASM SIMD)',
   };
 }
 
@@ -98,7 +98,11 @@ describe('training store', () => {
     expect(training.state).toEqual({ status: 'preparing', detail: 'Loading MNIST…' });
     worker.reply({ type: 'dataReady', runId, milliseconds: 120 });
     expect(training.dataReadyMs).toBe(120);
-    worker.reply({ type: 'state', runId, event: { type: 'started', backend: 'dense kernels (WASM SIMD)' } });
+    worker.reply({
+      type: 'state',
+      runId,
+      event: { type: 'started', backend: 'Tensorweave kernels (WASM SIMD)' },
+    });
     expect(training.state.status).toBe('running');
 
     const points = (steps: number[]) =>
@@ -126,7 +130,11 @@ describe('training store', () => {
       testAccuracy: 0.9,
     };
     worker.reply({ type: 'state', runId, event: { type: 'finished', outcome, stoppedEarly: false } });
-    expect(training.state).toEqual({ status: 'finished', backend: 'dense kernels (WASM SIMD)', outcome });
+    expect(training.state).toEqual({
+      status: 'finished',
+      backend: 'Tensorweave kernels (WASM SIMD)',
+      outcome,
+    });
     expect(training.active).toBe(false);
     expect(training.hasModel).toBe(true);
 
@@ -140,7 +148,7 @@ describe('training store', () => {
       graphName: doc.name,
       status: 'completed',
       testAccuracy: 0.9,
-      backend: 'dense kernels (WASM SIMD)',
+      backend: 'Tensorweave kernels (WASM SIMD)',
       training: doc.training,
       curves: { step: [10, 20, 30] },
       validation: [{ step: 100, accuracy: 0.8 }],

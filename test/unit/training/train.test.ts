@@ -5,7 +5,8 @@ import type { GraphDocument } from '../../../src/core/document';
 import { nodeReadBytes, tf, useBackend } from '../../../src/cli/nodeEnv';
 import { loadMnist, type MnistData } from '../../../src/training/mnist';
 import { totalStepsFor } from '../../../src/core/steps';
-import { train, type TrainOptions } from '../../../src/training/train';
+import { train } from '../../../src/training/train';
+import type { TrainOptions } from '../../../src/training/types';
 import { chain, edge, graph, loadPreset, node } from '../core/fixtures';
 
 let data: MnistData;

@@ -6,7 +6,8 @@ import type { GraphDocument, OptimizerSettings } from '../../../../src/core/docu
 import { nodeReadBytes, tf, useBackend } from '../../../../src/cli/nodeEnv';
 import { loadMnist, makeBatch, type MnistData } from '../../../../src/training/mnist';
 import { mulberry32 } from '../../../../src/training/random';
-import { train, type TrainOptions } from '../../../../src/training/train';
+import { train } from '../../../../src/training/train';
+import type { TrainOptions } from '../../../../src/training/types';
 import { describeDenseChain } from '../../../../src/training/kernels/denseChain';
 import { DenseChainTrainer } from '../../../../src/training/kernels/denseTrainer';
 import { kernelSupport } from '../../../../src/training/stepperChoice';

@@ -14,7 +14,7 @@ const generated = fileURLToPath(
   new URL('../../../../src/training/kernels/denseKernels.wasm.ts', import.meta.url),
 );
 
-describe('the committed dense kernels', () => {
+describe('the committed Tensorweave kernels', () => {
   it('are what a fresh build of assembly/ gives, bytes and typings (run npm run build:wasm if not)', async () => {
     const fresh = await compileDenseKernels();
     expect(Buffer.from(denseKernelBytes()).equals(Buffer.from(fresh.wasm))).toBe(true);
