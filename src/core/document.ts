@@ -108,11 +108,15 @@ export const zDocumentV1 = z.object({
 /** A parsed, structurally valid document. Semantic checks are `validateGraph`'s job. */
 export type GraphDocument = z.infer<typeof zDocumentV1>;
 
-/** Default training settings for a new, empty graph: the tutorial's. */
+/**
+ * Default training settings for a new, empty graph. A new Loss node averages over the batch, as
+ * Keras does, so plain SGD takes learning rate 0.1: with batch 100 that is the same step as the
+ * tutorial's summed loss at 0.001 (the presets keep the tutorial's sum and 0.001).
+ */
 export function defaultTraining(): TrainingSettings {
   return {
     optimizer: { type: 'sgd' },
-    learningRate: 0.001,
+    learningRate: 0.1,
     batchSize: 100,
     duration: { unit: 'steps', steps: 30000 },
     validationCount: DEFAULT_VALIDATION_COUNT,

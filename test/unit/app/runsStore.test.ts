@@ -120,7 +120,7 @@ describe('runsToCsv', () => {
       'model,graph hash,status,time,seconds,steps,steps per second,train accuracy %,' +
         'validation accuracy %,test accuracy %,backend,optimizer,learning rate,batch size,seed,date\n' +
         'beginner,abcd1234,completed,0:09,9.3,30000,3243.2,92.9,94.2,92.4,Tensorweave kernels (WASM SIMD),' +
-        'sgd,0.001,100,1,2026-12-01T12:00:00.000Z\n',
+        'sgd,0.1,100,1,2026-12-01T12:00:00.000Z\n',
     );
   });
 

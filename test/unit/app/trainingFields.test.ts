@@ -13,7 +13,7 @@ describe('training form fields', () => {
 
   it('shows each setting under its field name', () => {
     expect(trainingFieldValue(t, 'optimizer')).toBe('sgd');
-    expect(trainingFieldValue(t, 'learningRate')).toBe(0.001);
+    expect(trainingFieldValue(t, 'learningRate')).toBe(0.1);
     expect(trainingFieldValue(t, 'length')).toBe(30000);
     expect(trainingFieldValue(t, 'unit')).toBe('steps');
     expect(trainingFieldValue(t, 'seed')).toBe(1);
