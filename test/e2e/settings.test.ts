@@ -28,3 +28,42 @@ it('says when the learning rate does not fit the loss over the batch, and fixes 
   const doc = await s.app.documentJson();
   expect((doc as { training: { learningRate: number } }).training.learningRate).toBe(0.1);
 });
+
+it('has a favicon', async () => {
+  const { page } = s;
+  const href = await page.locator('link[rel="icon"]').getAttribute('href');
+  expect(href).toBeTruthy();
+  const response = await page.request.get(new URL(href!, page.url()).href);
+  expect(response.status()).toBe(200);
+  expect(await response.text()).toContain('<svg');
+});
+
+it('tells training and paused apart from "Ready to train", and asks before a reload drops the run', async () => {
+  const { page } = s;
+  const status = page.getByTestId('status-diagnostics');
+  expect(await status.textContent()).toContain('Ready to train');
+  await t.openPanel();
+  await t.chooseBackend('wasm'); // the slow tfjs path: the run is still going when we look
+  await t.set('hp-length', '30000');
+  await page.getByTestId('train-start').click();
+  await t.waitStepAtLeast(20);
+  await expect.poll(() => status.textContent()).toMatch(/Training — step [\d,]+ of 30,000/);
+
+  await page.getByTestId('train-pause').click();
+  await t.waitStatus('paused');
+  await expect.poll(() => status.textContent()).toMatch(/Paused — step [\d,]+ of 30,000/);
+
+  const dialog = new Promise<string>((resolve) =>
+    page.once('dialog', (d) => {
+      resolve(d.type());
+      void d.dismiss();
+    }),
+  );
+  void page.reload().catch(() => undefined); // dismissed: the reload does not happen
+  expect(await dialog).toBe('beforeunload');
+  expect(await t.status()).toBe('paused');
+
+  await page.getByTestId('train-stop').click();
+  await t.waitStatus('stopped');
+  expect(await status.textContent()).toContain('Ready to train');
+});
