@@ -91,7 +91,8 @@ export async function readGraphOrModel(file: string): Promise<Result<GraphOrMode
   } catch {
     json = undefined; // parseDocument reports the syntax error with its position
   }
-  if (json && typeof json === 'object' && 'modelTopology' in json) {
+  // A layers model.json, or a bare Keras topology (Keras 3 `model.to_json()`, topology only).
+  if (json && typeof json === 'object' && ('modelTopology' in json || 'class_name' in json)) {
     return openTrainedModel({ modelJson: text, readWeightFile: weightFilesBeside(file) });
   }
   const parsed = parseDocument(text);

@@ -8,19 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../../src/cli/train';
+import { runTrain as run } from '../cli/runCli';
 
 const mlp = fileURLToPath(new URL('../../fixtures/external/tfjs-keras2-mlp-88v88/', import.meta.url));
 const tmp = mkdtempSync(path.join(tmpdir(), 'tensorweave-topology-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 /** The converter's model.json alone in a folder (its .bin left behind). */
 const withoutBin = path.join(tmp, 'no-bin', 'model.json');
@@ -58,5 +50,17 @@ describe('train CLI on a topology-only model.json', () => {
     const none = await run(noManifest, '--eval-only');
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--eval-only needs the trained weights: model\.json lists no weights/);
+  });
+
+  it('reads a bare Keras 3 to_json() file as a model, refusing its convolutions by name', async () => {
+    const keras3 = fileURLToPath(
+      new URL(
+        '../../fixtures/external/keras3-sequential-cnn-to_json-himalrana/model_architecture.json',
+        import.meta.url,
+      ),
+    );
+    const r = await run(keras3, '--dry-run');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/: The model uses layers Tensorweave cannot edit: Conv2D, MaxPooling2D\. /);
   });
 });
