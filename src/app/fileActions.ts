@@ -12,7 +12,7 @@ import { embedGraphInPng, extractGraphFromPng, shareUrl } from '../core/exchange
 import { extractGraphFromSvg, renderGraphSvg } from '../core/exchange/graphSvg';
 import { MAX_WEIGHT_BYTES } from '../core/exchange/importLayersModel';
 import {
-  importTrainedModel,
+  openTrainedModel,
   type LayerWeights,
   type TrainedModelSource,
 } from '../core/exchange/importTrainedModel';
@@ -111,7 +111,7 @@ async function bytesOf(file: File, limit: number): Promise<Result<Uint8Array>> {
 }
 
 async function openModel(file: File, source: TrainedModelSource): Promise<Result<Opened>> {
-  const model = await importTrainedModel(source);
+  const model = await openTrainedModel(source);
   if (!model.ok) return err(`"${file.name}": ${model.error}`);
   return ok({ ...model.value, what: `the model in "${file.name}"` });
 }

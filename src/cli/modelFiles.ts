@@ -9,7 +9,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { GraphDocument } from '../core/document';
 import { MAX_WEIGHT_BYTES } from '../core/exchange/importLayersModel';
 import {
-  importTrainedModel,
+  openTrainedModel,
   type LayerWeights,
   type WeightFileReader,
 } from '../core/exchange/importTrainedModel';
@@ -55,6 +55,8 @@ function weightFilesBeside(modelJsonPath: string): WeightFileReader {
 export interface GraphOrModel {
   doc: GraphDocument;
   weights: LayerWeights | undefined;
+  /** For a model without weights (topology only): which weights are missing. */
+  missingWeights?: string;
   notes: string[];
 }
 
@@ -74,13 +76,14 @@ async function readInputFile(file: string): Promise<Result<Uint8Array>> {
 }
 
 /**
- * A graph document, a model.json (weights read from the files it names, beside it), or a
- * model zip; or why not, in words that follow the file name.
+ * A graph document, a model.json (weights read from the files it names, beside it; a
+ * topology-only one opens without weights), or a model zip; or why not, in words that
+ * follow the file name.
  */
 export async function readGraphOrModel(file: string): Promise<Result<GraphOrModel>> {
   const bytes = await readInputFile(file);
   if (!bytes.ok) return bytes;
-  if (file.toLowerCase().endsWith('.zip')) return importTrainedModel({ zip: bytes.value });
+  if (file.toLowerCase().endsWith('.zip')) return openTrainedModel({ zip: bytes.value });
   const text = new TextDecoder().decode(bytes.value);
   let json: unknown;
   try {
@@ -88,8 +91,9 @@ export async function readGraphOrModel(file: string): Promise<Result<GraphOrMode
   } catch {
     json = undefined; // parseDocument reports the syntax error with its position
   }
-  if (json && typeof json === 'object' && 'modelTopology' in json) {
-    return importTrainedModel({ modelJson: text, readWeightFile: weightFilesBeside(file) });
+  // A layers model.json, or a bare Keras topology (Keras 3 `model.to_json()`, topology only).
+  if (json && typeof json === 'object' && ('modelTopology' in json || 'class_name' in json)) {
+    return openTrainedModel({ modelJson: text, readWeightFile: weightFilesBeside(file) });
   }
   const parsed = parseDocument(text);
   return parsed.ok ? ok({ doc: parsed.value, weights: undefined, notes: [] }) : parsed;

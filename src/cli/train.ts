@@ -85,7 +85,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     const input = read.value;
     if (flags.evalOnly && !input.weights) {
       throw new InputError(
-        '--eval-only needs a trained model (model.json with its weights, or a .zip), not a graph.',
+        input.missingWeights
+          ? `--eval-only needs the trained weights: ${input.missingWeights}`
+          : '--eval-only needs a trained model (model.json with its weights, or a .zip), not a graph.',
       );
     }
     weights = input.weights;

@@ -64,7 +64,7 @@ export function useGraphActions() {
           `Opened “${label}” with ${errors.length} problem${errors.length > 1 ? 's' : ''}`,
           errors[0]!.message,
         );
-      } else notices.notify('success', `Opened ${what}`);
+      } else notices.notify('success', `Opened ${what}`, notes.join(' ') || undefined);
     }
     void fitSoon();
     return true;

@@ -1,16 +1,17 @@
 /**
  * Reading TensorFlow.js layers-format models (`model.json` + weight files), as written by
- * Tensorweave, by `model.save`, or by `tensorflowjs_converter` from Keras, into an editable
- * graph document plus its weights. Untrusted input: model.json is checked against the schemas
- * in `modelJson.ts`, weights by `weightsManifest.ts`, and a model is refused rather than loaded
- * with missing or random weights.
+ * Tensorweave, by `model.save`, or by `tensorflowjs_converter` from Keras, and bare Keras
+ * topologies (Keras 3 `to_json()`), into an editable graph document plus its weights.
+ * Untrusted input: model.json is checked against the schemas in `modelJson.ts`, weights by
+ * `weightsManifest.ts`; weights are either all there with the right shapes or refused.
  */
 import type { GraphDocument } from '../document';
 import { defaultTraining, DOCUMENT_FORMAT, DOCUMENT_VERSION } from '../document';
-import type { LossParams } from '../nodes/loss';
+import { isRecord } from '../nodes/keras';
 import { parseDocument } from '../parseDocument';
 import { err, ok, type Result } from '../result';
-import { outputLayerNames, readLayers } from './kerasTopology';
+import { inputLayerNames, outputLayerNames, readLayers } from './kerasTopology';
+import { readKerasTrainingConfig } from './kerasTrainingConfig';
 import { layersToGraph, SUPPORTED_CLASSES } from './layersToGraph';
 import { formatModelJsonError, zModelJson, zTopology } from './modelJson';
 import type { LayerWeights, WeightsManifestGroup } from './weightsManifest';
@@ -36,21 +37,6 @@ export interface ImportedModel {
   notes: string[];
 }
 
-/** The loss a Keras training config names; cross-entropy when it names none Tensorweave has. */
-function lossFromTrainingConfig(trainingConfig: Record<string, unknown> | undefined): {
-  params: LossParams;
-  notes: string[];
-} {
-  const lossName = trainingConfig ? String(trainingConfig.loss ?? '') : '';
-  const loss = /mean_squared_error|meanSquaredError|mse/i.test(lossName)
-    ? 'meanSquaredError'
-    : 'categoricalCrossentropy';
-  const notes = trainingConfig
-    ? []
-    : ['The file does not say which loss it was trained with; cross-entropy (batch mean) is assumed.'];
-  return { params: { loss, reduction: 'mean' }, notes };
-}
-
 /**
  * Turn a parsed `model.json` into a graph document and the list of weight files it needs.
  * Weights are read afterwards with `readWeights`.
@@ -59,7 +45,7 @@ export function modelJsonToGraph(
   modelJson: unknown,
   modelName = 'imported model',
 ): Result<Omit<ImportedModel, 'weights'> & { manifest: WeightsManifestGroup[] }> {
-  const parsed = zModelJson.safeParse(modelJson);
+  const parsed = zModelJson.safeParse(asLayersModel(modelJson));
   if (!parsed.success) return err(formatModelJsonError(parsed.error));
   const { modelTopology, weightsManifest: manifest, userDefinedMetadata, trainingConfig } = parsed.data;
   const files = manifest.flatMap((g) => g.paths);
@@ -80,10 +66,11 @@ export function modelJsonToGraph(
     return err(formatModelJsonError(topologyResult.error, prefix));
   }
   const topology = topologyResult.data;
-  const layers = readLayers(topology);
-  if (!layers.ok) return layers;
+  const read = readLayers(topology);
+  if (!read.ok) return read;
+  const layers = read.value.layers;
   const unsupported = [
-    ...new Set(layers.value.filter((l) => !SUPPORTED_CLASSES.includes(l.className)).map((l) => l.className)),
+    ...new Set(layers.filter((l) => !SUPPORTED_CLASSES.includes(l.className)).map((l) => l.className)),
   ];
   if (unsupported.length) {
     return err(
@@ -91,8 +78,16 @@ export function modelJsonToGraph(
     );
   }
 
-  const loss = lossFromTrainingConfig(trainingConfig);
-  const graph = layersToGraph(layers.value, outputLayerNames(topology, layers.value), loss.params);
+  const inputs = inputLayerNames(topology);
+  if (inputs && inputs.length !== 1)
+    return err(`The model has ${inputs.length} inputs; Tensorweave trains models with one (the images).`);
+
+  // The converter nests Keras's training_config in modelTopology; tfjs writes trainingConfig
+  // at the top; Keras 3 keeps compile_config in the topology.
+  const training = readKerasTrainingConfig(
+    trainingConfig ?? modelTopology.training_config ?? topology.compile_config,
+  );
+  const graph = layersToGraph(layers, outputLayerNames(topology, layers), training.loss);
   if (!graph.ok) return graph;
   const { nodes, edges } = graph.value;
   const name =
@@ -104,10 +99,28 @@ export function modelJsonToGraph(
     description: 'Imported from a TensorFlow.js layers model.',
     nodes,
     edges,
-    training: { ...defaultTraining(), learningRate: 0.1, duration: { unit: 'steps', steps: 2000 } },
+    training: {
+      ...defaultTraining(),
+      learningRate: training.optimizer?.learningRate ?? 0.1,
+      ...(training.optimizer && { optimizer: training.optimizer.settings }),
+      duration: { unit: 'steps', steps: 2000 },
+    },
   };
   layoutByDepth(doc);
-  return ok({ doc, files, manifest, notes: [...graph.value.notes, ...loss.notes] });
+  return ok({ doc, files, manifest, notes: [...read.value.notes, ...graph.value.notes, ...training.notes] });
+}
+
+/**
+ * A bare Keras topology (`model.to_json()`, or config.json from a `.keras` file) as the
+ * topology-only layers model it is; anything else unchanged.
+ */
+function asLayersModel(json: unknown): unknown {
+  const isBareKeras =
+    isRecord(json) &&
+    !('modelTopology' in json) &&
+    typeof json.class_name === 'string' &&
+    isRecord(json.config);
+  return isBareKeras ? { format: 'layers-model', modelTopology: json } : json;
 }
 
 /** Place nodes left to right by their depth from the input, stacked where branches run side by side. */

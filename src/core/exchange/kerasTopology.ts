@@ -3,6 +3,7 @@
  * functional form (explicit inbound nodes, Keras 2 or Keras 3 style) and the Sequential form
  * (each layer reads the previous one; the input layer may be implied by the first layer).
  */
+import { IMAGE_SIDE } from '../mnist';
 import type { KerasLayerConfig } from '../nodeSpec';
 import { isRecord } from '../nodes/keras';
 import { err, ok, type Result } from '../result';
@@ -16,6 +17,12 @@ export interface KerasLayer {
   inbound: string[];
 }
 
+/** The layers, and what was reinterpreted on the way (for the import's notes). */
+export interface ReadLayers {
+  layers: KerasLayer[];
+  notes: string[];
+}
+
 /** Layer names in inbound_nodes, in the Keras 2 (nested arrays) or Keras 3 (args) format. */
 function inboundNames(raw: KerasLayerJson['inbound_nodes']): string[] {
   if (!raw || raw.length === 0) return [];
@@ -24,6 +31,7 @@ function inboundNames(raw: KerasLayerJson['inbound_nodes']): string[] {
   if (Array.isArray(call)) return call.filter(Array.isArray).map((t) => String((t as unknown[])[0]));
   if (isRecord(call) && Array.isArray(call.args)) {
     const names: string[] = [];
+    // Keras 3 nests the tensors of a merge layer (Add, Concatenate) in a list: args[0] = [t1, t2].
     const visit = (v: unknown) => {
       if (Array.isArray(v)) v.forEach(visit);
       else if (isRecord(v)) {
@@ -37,8 +45,41 @@ function inboundNames(raw: KerasLayerJson['inbound_nodes']): string[] {
   return [];
 }
 
+/**
+ * Layer names in `input_layers` / `output_layers`. Keras 2 writes a list of
+ * `[name, node, tensor]` triples; Keras 3 writes a single tensor as one flat triple
+ * (`["probs", 0, 0]`), which must not be read as three layers.
+ */
+export function tensorRefNames(refs: readonly unknown[]): string[] {
+  const [first, ...rest] = refs;
+  if (typeof first === 'string' && rest.length > 0 && rest.every((r) => typeof r === 'number')) {
+    return [first];
+  }
+  return refs.map((r) => String(Array.isArray(r) ? r[0] : r));
+}
+
+/**
+ * A `[28, 28]` input read by Flatten only is the same 784 pixels as Tensorweave's 28×28×1
+ * picture, so Keras models that drop the channel axis (common for MLPs) still import.
+ */
+function addChannelAxis(layers: KerasLayer[]): string[] {
+  const notes: string[] = [];
+  for (const input of layers.filter((l) => l.className === 'InputLayer')) {
+    const shape = input.config.batch_input_shape ?? input.config.batch_shape;
+    if (!Array.isArray(shape) || shape.slice(1).map(Number).join() !== `${IMAGE_SIDE},${IMAGE_SIDE}`)
+      continue;
+    const readers = layers.filter((l) => l.inbound.includes(input.name));
+    if (!readers.length || readers.some((l) => l.className !== 'Flatten')) continue;
+    input.config = { ...input.config, batch_input_shape: [shape[0], IMAGE_SIDE, IMAGE_SIDE, 1] };
+    notes.push(
+      `Input "${input.name}" is ${IMAGE_SIDE}×${IMAGE_SIDE} without a channel axis; it is read as ${IMAGE_SIDE}×${IMAGE_SIDE}×1 (the same pixels after Flatten).`,
+    );
+  }
+  return notes;
+}
+
 /** The topology's layers in file order, with an input layer added where Sequential implies one. */
-export function readLayers(topology: Topology): Result<KerasLayer[]> {
+export function readLayers(topology: Topology): Result<ReadLayers> {
   const sequential = topology.class_name === 'Sequential';
   const layers: KerasLayer[] = [];
   for (const [i, raw] of topology.config.layers.entries()) {
@@ -59,13 +100,20 @@ export function readLayers(topology: Topology): Result<KerasLayer[]> {
     });
     layers[1]!.inbound = ['input'];
   }
-  return ok(layers);
+  const notes = addChannelAxis(layers);
+  return ok({ layers, notes });
 }
 
 /** The names of the model's output layers (the last layer when the topology does not say). */
 export function outputLayerNames(topology: Topology, layers: readonly KerasLayer[]): string[] {
   const declared = topology.config.output_layers;
-  if (declared) return declared.map((o) => String(Array.isArray(o) ? o[0] : o));
+  if (declared) return tensorRefNames(declared);
   const last = layers[layers.length - 1];
   return last ? [last.name] : [];
+}
+
+/** The names of the model's input layers, when the topology declares them. */
+export function inputLayerNames(topology: Topology): string[] | undefined {
+  const declared = topology.config.input_layers;
+  return declared ? tensorRefNames(declared) : undefined;
 }

@@ -15,7 +15,8 @@ const zLooseOptional = z.record(z.string(), z.unknown()).optional().catch(undefi
 export const zModelJson = z.looseObject(
   {
     modelTopology: z.looseObject(
-      { model_config: zLooseOptional },
+      // tensorflowjs_converter puts Keras's training_config here, beside model_config.
+      { model_config: zLooseOptional, training_config: zLooseOptional },
       {
         error:
           'model.json has no "modelTopology": it is not a TensorFlow.js layers model (graph models are not supported).',
@@ -47,6 +48,8 @@ export type KerasLayerJson = z.infer<typeof zKerasLayerJson>;
 /** `class_name` and `config`, where an old Sequential's config is the bare list of layers. */
 export const zTopology = z.looseObject({
   class_name: z.string().optional(),
+  // Keras 3's `to_json()` / `.keras` config.json keep the compile settings here.
+  compile_config: zLooseOptional,
   config: z.preprocess(
     (config) => (Array.isArray(config) ? { layers: config } : config),
     z.looseObject(
@@ -55,7 +58,9 @@ export const zTopology = z.looseObject({
         layers: z.array(zKerasLayerJson, {
           error: 'model.json: modelTopology.config.layers is missing; this is not a Keras layers model.',
         }),
-        // [[name, node, tensor], …] (or bare names in some writers).
+        // Keras 2: [[name, node, tensor], …]; Keras 3: one flat [name, node, tensor] for a
+        // single tensor; bare names in some writers.
+        input_layers: z.array(z.unknown()).optional(),
         output_layers: z.array(z.unknown()).optional(),
       },
       { error: 'model.json: modelTopology.config.layers is missing; this is not a Keras layers model.' },

@@ -3,18 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
-import { main, type CliIo } from '../../../src/cli/train';
+import { runTrain as run } from './runCli';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'tensorweave-eval-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('train CLI with a trained model', () => {
   const out = path.join(tmp, 'beginner');

@@ -2,21 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../../../src/cli/train';
+import { runTrain as run } from './runCli';
 import { fileLoadHandler } from '../../../src/cli/modelFiles';
 import { tf } from '../../../src/cli/nodeEnv';
 import { rmSync } from 'node:fs';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'tensorweave-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 function tmpFile(name: string, text: string): string {
   const file = path.join(tmp, name);
