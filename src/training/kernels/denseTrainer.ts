@@ -260,6 +260,12 @@ export class DenseChainTrainer {
     this.update.betaPowers = state.powers;
   }
 
+  /** The dropout masks of the last training step (0 or 1/(1 − rate)), one per layer with dropout. */
+  dropoutMasks(): Float32Array[] {
+    const B = this.batchSize;
+    return this.layers.filter((l) => l.mask).map((l) => this.f32.slice(l.mask / 4, l.mask / 4 + B * l.n));
+  }
+
   /** Current weights of layer `i` as `[kernel, bias?]` copies. */
   weights(): Float32Array[][] {
     return this.layers.map((l) => {
