@@ -6,7 +6,7 @@
 import type { CompiledGraph } from '../core/compile';
 import { IMAGE_SIZE, NUM_CLASSES } from '../core/mnist';
 import type { Tf } from '../core/nodeSpec';
-import { setCorrectCounter } from './evaluation';
+import { setSplitPredictor } from './evaluation';
 import { describeDenseChain, type ChainCheck } from './kernels/denseChain';
 import { KernelStepper } from './kernels/kernelStepper';
 import { denseKernelsSupported } from './kernels/kernels';
@@ -51,7 +51,7 @@ export async function createStepper(
       if (stepper) return stepper; // undefined: its memory could not be had; tfjs follows
     }
   }
-  // A counter from an earlier kernel run would not see this run's steps.
-  setCorrectCounter(compiled, undefined);
+  // A predictor from an earlier kernel run would not see this run's steps.
+  setSplitPredictor(compiled, undefined);
   return new TfjsStepper(tf, compiled, train, request.batchSize, request.fastMatMulGrad);
 }

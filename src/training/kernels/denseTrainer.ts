@@ -151,18 +151,26 @@ export class DenseChainTrainer {
   }
 
   /**
-   * How many examples of `split` the current weights classify right: forward passes only (no
-   * dropout, as tfjs evaluates), `batchSize` examples at a time. Same argmax as tfjs's.
+   * The class the current weights predict for every example of `split` and its score: forward
+   * passes only (no dropout, as tfjs evaluates), `batchSize` examples at a time; the first
+   * largest output wins, as in tfjs's `argMax`.
    */
-  countCorrect(split: MnistSplit): number {
-    let correct = 0;
-    const nOut = this.layers[this.layers.length - 1]!.n;
+  predict(split: MnistSplit): { predicted: Uint8Array; confidence: Float32Array } {
+    const predicted = new Uint8Array(split.count);
+    const confidence = new Float32Array(split.count);
+    const n = this.layers[this.layers.length - 1]!.n;
     for (let start = 0; start < split.count; start += this.batchSize) {
       const rows = Math.min(this.batchSize, split.count - start);
       this.loadInputs(split, undefined, start, rows);
-      correct += this.kernels.countCorrect(this.forward(rows, false), this.buf.labels, rows, nOut);
+      const out = this.f32.subarray(this.forward(rows, false) / 4);
+      for (let i = 0; i < rows; i++) {
+        let best = 0;
+        for (let j = 1; j < n; j++) if (out[i * n + j]! > out[i * n + best]!) best = j;
+        predicted[start + i] = best;
+        confidence[start + i] = out[i * n + best]!;
+      }
     }
-    return correct;
+    return { predicted, confidence };
   }
 
   /** The CSR of examples `indices[start + i]` (or `start + i`), i < rows, and their labels. */
@@ -211,18 +219,9 @@ export class DenseChainTrainer {
   /** The CSC of the input, for a wide first layer's weight gradient (a narrow one uses the CSR). */
   private inputCsc(): void {
     if (this.layers[0]!.n < NARROW) return;
-    const b = this.buf;
-    const k = this.chain.inputSize;
-    this.kernels.cscFromCsr(
-      b.xRowPtr,
-      b.xRowIdx,
-      b.xRowVal,
-      this.batchSize,
-      k,
-      b.xColPtr,
-      b.xColIdx,
-      b.xColVal,
-    );
+    const { xRowPtr, xRowIdx, xRowVal, xColPtr, xColIdx, xColVal } = this.buf;
+    const [B, k] = [this.batchSize, this.chain.inputSize];
+    this.kernels.cscFromCsr(xRowPtr, xRowIdx, xRowVal, B, k, xColPtr, xColIdx, xColVal);
   }
 
   /** One optimisation step on the current batch; returns the batch's loss before the update. */

@@ -7,7 +7,7 @@
 import type { CompiledGraph } from '../../core/compile';
 import type { Tf } from '../../core/nodeSpec';
 import type * as tfjs from '@tensorflow/tfjs';
-import { setCorrectCounter } from '../evaluation';
+import { setSplitPredictor, type SplitPredictions } from '../evaluation';
 import type { MnistSplit } from '../mnist';
 import type { StepOutcome, Stepper } from '../types';
 import type { DenseChain } from './denseChain';
@@ -56,7 +56,7 @@ export class KernelStepper implements Stepper {
     const saved = optimizerStates.get(compiled.optimizer);
     if (saved) trainer.setOptimizerState(saved);
     const stepper = new KernelStepper(tf, compiled, chain, trainer, train);
-    setCorrectCounter(compiled, (split) => stepper.countCorrect(split));
+    setSplitPredictor(compiled, (split) => stepper.predict(split));
     return stepper;
   }
 
@@ -67,14 +67,15 @@ export class KernelStepper implements Stepper {
   private synced: object[] = [];
 
   /**
-   * Correct predictions on `split` on the kernels (the loop's validation and final evaluation,
-   * even after `dispose`), or undefined when the model's weights are no longer ours.
+   * Predictions on `split` on the kernels (the loop's validation and final evaluation, and the
+   * worker's test evaluation, even after `dispose`), or undefined when the model's weights are no
+   * longer ours.
    */
-  private countCorrect(split: MnistSplit): number | undefined {
+  private predict(split: MnistSplit): SplitPredictions | undefined {
     const current = this.compiled.trainableVariables.map(dataOf);
     if (current.length !== this.synced.length || current.some((d, i) => d !== this.synced[i]))
       return undefined;
-    return this.trainer.countCorrect(split);
+    return this.trainer.predict(split);
   }
 
   step(order: Int32Array, start: number): StepOutcome {

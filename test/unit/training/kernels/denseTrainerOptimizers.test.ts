@@ -3,7 +3,7 @@ import { analyzeGraph } from '../../../../src/core/analyze';
 import { compileGraph } from '../../../../src/core/compile';
 import type { GraphDocument, OptimizerSettings } from '../../../../src/core/document';
 import { nodeReadBytes, tf, useBackend } from '../../../../src/cli/nodeEnv';
-import { evaluateAccuracy, setCorrectCounter } from '../../../../src/training/evaluation';
+import { evaluateAccuracy, evaluateSplit, setSplitPredictor } from '../../../../src/training/evaluation';
 import { loadMnist, type MnistData } from '../../../../src/training/mnist';
 import { train } from '../../../../src/training/train';
 import { describeDenseChain } from '../../../../src/training/kernels/denseChain';
@@ -149,7 +149,7 @@ describe('dropout on Tensorweave kernels', () => {
     const run = async (kernels: boolean) => {
       const compiled = compileGraph(tf, doc, analyzeGraph(doc));
       const result = await train(tf, compiled, data, options(doc, { kernels }));
-      setCorrectCounter(compiled, undefined);
+      setSplitPredictor(compiled, undefined);
       // The kernels' final test accuracy is the tfjs evaluation (no dropout) of the same weights.
       expect(result.testAccuracy).toBe(evaluateAccuracy(tf, compiled, data.test));
       compiled.dispose();
@@ -176,8 +176,16 @@ describe('evaluation on Tensorweave kernels', () => {
       const onKernels = splits.map((s) => evaluateAccuracy(tf, compiled, s));
       const reported = [result.trainAccuracy, result.validationAccuracy, result.testAccuracy];
       expect(onKernels).toEqual(reported.slice(3 - splits.length));
-      setCorrectCounter(compiled, undefined);
+      const fast = evaluateSplit(tf, compiled, data.test);
+      setSplitPredictor(compiled, undefined);
       expect(onKernels).toEqual(splits.map((s) => evaluateAccuracy(tf, compiled, s)));
+      // The worker's test evaluation: the same class for every image, the same scores.
+      const stock = evaluateSplit(tf, compiled, data.test);
+      expect(fast.predicted).toEqual(stock.predicted);
+      expect(fast.matrix).toEqual(stock.matrix);
+      expect(Math.max(...fast.confidence.map((c, i) => Math.abs(c - stock.confidence[i]!)))).toBeLessThan(
+        1e-5,
+      );
       expect(result.validationHistory.map((v) => v.step)).toEqual([50, 100]);
       compiled.dispose();
     },
@@ -193,7 +201,7 @@ describe('evaluation on Tensorweave kernels', () => {
     zeros.dispose();
     // With a zero kernel every class scores its bias alone: one class for every image.
     const accuracy = evaluateAccuracy(tf, compiled, data.test);
-    setCorrectCounter(compiled, undefined);
+    setSplitPredictor(compiled, undefined);
     expect(accuracy).toBe(evaluateAccuracy(tf, compiled, data.test));
     expect(accuracy).toBeLessThan(0.2);
     compiled.dispose();
