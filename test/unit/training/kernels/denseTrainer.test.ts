@@ -55,23 +55,6 @@ describe('dense chains on Tensorweave kernels', () => {
     },
   );
 
-  it('continues momentum across train() calls on one compiled graph, as tfjs does', async () => {
-    const doc = withTraining(loadPreset('hidden-layer'), {
-      optimizer: { type: 'momentum', momentum: 0.9, nesterov: false },
-      learningRate: 0.0005,
-      duration: { unit: 'steps', steps: 3 },
-    });
-    const twice = async (kernels: boolean) => {
-      const compiled = compileGraph(tf, doc, analyzeGraph(doc));
-      for (const seed of [1, 2])
-        await train(tf, compiled, data, options(doc, { evaluate: false, kernels, seed }));
-      const values = compiled.trainableVariables.map((v) => v.dataSync() as Float32Array);
-      compiled.dispose();
-      return values;
-    };
-    expect(worstDifference(await twice(true), await twice(false))).toBeLessThan(1e-5);
-  });
-
   it('reaches > 85% test accuracy on the beginner preset in 300 steps (real MNIST)', async () => {
     const doc = withTraining(loadPreset('beginner'), { duration: { unit: 'steps', steps: 300 } });
     const compiled = compileGraph(tf, doc, analyzeGraph(doc));
