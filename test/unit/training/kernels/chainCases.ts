@@ -5,8 +5,8 @@
 import { analyzeGraph } from '../../../../src/core/analyze';
 import { compileGraph } from '../../../../src/core/compile';
 import type { GraphDocument, OptimizerSettings } from '../../../../src/core/document';
-import { tf } from '../../../../src/cli/nodeEnv';
-import type { MnistData } from '../../../../src/training/mnist';
+import { nodeReadBytes, tf, useBackend } from '../../../../src/cli/nodeEnv';
+import { loadMnist, type MnistData } from '../../../../src/training/mnist';
 import { mulberry32 } from '../../../../src/training/random';
 import { train, type TrainOptions } from '../../../../src/training/train';
 import { chain, node } from '../../core/fixtures';
@@ -115,4 +115,10 @@ export function worstDifference(a: Float32Array[], b: Float32Array[]): number {
     w.forEach((x, j) => (worst = Math.max(worst, Math.abs(x - b[i]![j]!) / (1 + Math.abs(b[i]![j]!))))),
   );
   return worst;
+}
+
+/** The tests' setting: the tfjs wasm backend and MNIST with 5,000 validation images. */
+export async function mnistOnWasm(): Promise<MnistData> {
+  await useBackend('wasm');
+  return loadMnist(nodeReadBytes(), { validationCount: 5000 });
 }

@@ -3,8 +3,8 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { analyzeGraph } from '../../../../src/core/analyze';
 import { compileGraph, type CompiledGraph } from '../../../../src/core/compile';
 import type { GraphDocument } from '../../../../src/core/document';
-import { nodeReadBytes, tf, useBackend } from '../../../../src/cli/nodeEnv';
-import { loadMnist, makeBatch, type MnistData } from '../../../../src/training/mnist';
+import { tf } from '../../../../src/cli/nodeEnv';
+import { makeBatch, type MnistData } from '../../../../src/training/mnist';
 import { mulberry32 } from '../../../../src/training/random';
 import { train } from '../../../../src/training/train';
 import { describeDenseChain } from '../../../../src/training/kernels/denseChain';
@@ -19,12 +19,12 @@ import {
   withTraining,
   worstDifference,
   type ChainCase,
+  mnistOnWasm,
 } from './chainCases';
 
 let data: MnistData;
 beforeAll(async () => {
-  await useBackend('wasm');
-  data = await loadMnist(nodeReadBytes(), { validationCount: 5000 });
+  data = await mnistOnWasm();
 });
 
 const trainedWeights = (doc: GraphDocument, kernels: boolean) => trainedOn(data, doc, kernels);

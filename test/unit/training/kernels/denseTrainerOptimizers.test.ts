@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../../src/core/analyze';
 import { compileGraph } from '../../../../src/core/compile';
 import type { GraphDocument, OptimizerSettings } from '../../../../src/core/document';
-import { nodeReadBytes, tf, useBackend } from '../../../../src/cli/nodeEnv';
+import { tf } from '../../../../src/cli/nodeEnv';
 import { evaluateAccuracy, evaluateSplit, setSplitPredictor } from '../../../../src/training/evaluation';
-import { loadMnist, type MnistData } from '../../../../src/training/mnist';
+import type { MnistData } from '../../../../src/training/mnist';
 import { train } from '../../../../src/training/train';
 import { describeDenseChain } from '../../../../src/training/kernels/denseChain';
 import { DenseChainTrainer } from '../../../../src/training/kernels/denseTrainer';
@@ -17,12 +17,12 @@ import {
   withTraining,
   worstDifference,
   type ChainCase,
+  mnistOnWasm,
 } from './chainCases';
 
 let data: MnistData;
 beforeAll(async () => {
-  await useBackend('wasm');
-  data = await loadMnist(nodeReadBytes(), { validationCount: 5000 });
+  data = await mnistOnWasm();
 });
 
 const optimizers: [string, OptimizerSettings, number][] = [
