@@ -20,8 +20,10 @@ export { unitTable, csrFromBytes, storeFromBytes, csrFromStore, toCsr, toCsc, cs
 export { spmm, spmmNarrow, denseDotT, transposePanels, transpose } from './gemm';
 // Weight and bias gradients, optionally fused with the SGD update.
 export { csrGradNarrow, spmmTGrad, applyTransposed, colSum } from './gemmGrad';
-// Momentum (plain SGD is fused into the gradients).
-export { momentumUpdate } from './optimizer';
+// Momentum, Adam and RMSprop (plain SGD is fused into the gradients).
+export { momentumUpdate, adamUpdate, rmspropUpdate } from './optimizer';
+// Inverted dropout (training only) and its backward pass.
+export { dropoutForward, maskMultiply } from './dropout';
 // Hidden-layer activations and their gradients.
 export { sigmoid, relu, tanh, sigmoidBackward, reluBackward, tanhBackward } from './activations';
 // Output softmax, losses and accuracy.

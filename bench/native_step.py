@@ -1,7 +1,9 @@
 """Native reference for `npm run bench`: the presets' training step in numpy.
 
-The same step as the trainer: forward, summed cross-entropy, backward, plain SGD update, on a
-batch of 100 (float32). Prints one JSON line: {"numpy": version, "presets": {name: ms/step}}.
+The same step as the trainer: forward, summed cross-entropy, backward, then the plain SGD update
+(the presets' optimizer) or Adam with tfjs's formulas (bias correction from accumulated beta
+powers, epsilon added to the corrected root), on a batch of 100 (float32). Prints one JSON line:
+{"numpy": version, "presets": {name: ms/step}, "adam": {name: ms/step}}.
 Run it at its best, one OpenBLAS thread with the core-type overrides unset:
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=1 python3 bench/native_step.py
 """
@@ -28,40 +30,66 @@ def softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def beginner():
+def sgd(params):
+    def update(grads):
+        for w, g in zip(params, grads):
+            w -= LR * g
+
+    return update
+
+
+def adam(params, beta1=0.9, beta2=0.999, eps=1e-7):
+    """tfjs's Adam: m, v per weight; beta powers start at beta and are multiplied once per step."""
+    m = [np.zeros_like(w) for w in params]
+    v = [np.zeros_like(w) for w in params]
+    powers = [np.float32(beta1), np.float32(beta2)]
+    b1, b2 = np.float32(beta1), np.float32(beta2)
+    o1, o2 = np.float32(1 - beta1), np.float32(1 - beta2)
+
+    def update(grads):
+        c1, c2 = np.float32(1) - powers[0], np.float32(1) - powers[1]
+        for w, g, mi, vi in zip(params, grads, m, v):
+            mi *= b1
+            mi += g * o1
+            vi *= b2
+            vi += np.square(g) * o2
+            w -= LR * ((mi / c1) / (np.sqrt(vi / c2) + eps))
+        powers[0] *= b1
+        powers[1] *= b2
+
+    return update
+
+
+def beginner(optimizer):
     w = np.zeros((784, 10), np.float32)
     b = np.zeros(10, np.float32)
+    update = optimizer([w, b])
 
     def step():
-        nonlocal w, b
         p = softmax(x @ w + b)
         loss = -np.sum(y * np.log(np.clip(p, 1e-7, 1)))
         g = p - y  # d(summed CE)/d(logits) through the softmax
-        w -= LR * (x.T @ g)
-        b -= LR * g.sum(axis=0)
+        update([x.T @ g, g.sum(axis=0)])
         return loss
 
     return step
 
 
-def hidden_layer():
+def hidden_layer(optimizer):
     w1 = (rng.standard_normal((784, 625)) * 0.05).astype(np.float32)
     b1 = np.zeros(625, np.float32)
     w2 = (rng.standard_normal((625, 10)) * 0.05).astype(np.float32)
     b2 = np.zeros(10, np.float32)
+    update = optimizer([w1, b1, w2, b2])
 
     def step():
-        nonlocal w1, b1, w2, b2
         h = 1 / (1 + np.exp(-(x @ w1 + b1)))
         p = softmax(h @ w2 + b2)
         loss = -np.sum(y * np.log(np.clip(p, 1e-7, 1)))
         g2 = p - y
         dw2 = h.T @ g2
         g1 = (g2 @ w2.T) * h * (1 - h)
-        w2 -= LR * dw2
-        b2 -= LR * g2.sum(axis=0)
-        w1 -= LR * (x.T @ g1)
-        b1 -= LR * g1.sum(axis=0)
+        update([x.T @ g1, g1.sum(axis=0), dw2, g2.sum(axis=0)])
         return loss
 
     return step
@@ -83,7 +111,8 @@ print(
     json.dumps(
         {
             "numpy": np.__version__,
-            "presets": {"beginner": median_ms(beginner()), "hidden-layer": median_ms(hidden_layer())},
+            "presets": {"beginner": median_ms(beginner(sgd)), "hidden-layer": median_ms(hidden_layer(sgd))},
+            "adam": {"beginner": median_ms(beginner(adam)), "hidden-layer": median_ms(hidden_layer(adam))},
         }
     )
 )

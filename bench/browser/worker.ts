@@ -17,6 +17,7 @@ import { median } from '../../src/core/util/stats';
 import { loadMnist, type MnistData } from '../../src/training/mnist';
 import { runSettingsOf } from '../../src/training/options';
 import { train } from '../../src/training/train';
+import { withOptimizer, type BenchOptimizer } from '../variants';
 
 export type BenchReply =
   | {
@@ -69,12 +70,16 @@ async function main(): Promise<BenchReply> {
     return parsed.value;
   });
   const msPerStep: Record<string, Record<string, number>> = {};
-  for (const [config, kernels] of [
-    ['Tensorweave kernels', true],
-    ['tfjs wasm ops', false],
-  ] as const) {
+  // Config names ending in "Adam" are compared with numpy's Adam step (`src/cli/bench.ts`).
+  const configs: [string, boolean, BenchOptimizer][] = [
+    ['Tensorweave kernels', true, 'sgd'],
+    ['Tensorweave kernels, Adam', true, 'adam'],
+    ['tfjs wasm ops', false, 'sgd'],
+  ];
+  for (const [config, kernels, optimizer] of configs) {
     msPerStep[config] = {};
-    for (const doc of docs) msPerStep[config][doc.name] = await measure(doc, data, kernels);
+    for (const doc of docs)
+      msPerStep[config][doc.name] = await measure(withOptimizer(doc, optimizer), data, kernels);
   }
   return { ok: true, backend: tf.getBackend(), msPerStep, userAgent: navigator.userAgent };
 }

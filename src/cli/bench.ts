@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: milliseconds per training step (batch 100) of both presets on each Node
- * backend, as medians of repeated timed runs of the real trainer, next to a native reference
- * (numpy, `bench/native_step.py`) measured in the same run. Ends with one JSON line.
+ * backend, with SGD (as saved) and with Adam, as medians of repeated timed runs of the real
+ * trainer, next to a native reference (numpy, `bench/native_step.py`, the same optimizer)
+ * measured in the same run. Ends with one JSON line.
  * Numbers only: no assertions (performance is its own issue).
  */
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { withOptimizer, type BenchOptimizer } from '../../bench/variants';
 import { analyzeGraph } from '../core/analyze';
 import { compileGraph } from '../core/compile';
 import type { GraphDocument } from '../core/document';
@@ -36,8 +38,15 @@ interface Plan {
 }
 
 /** Slow configurations get fewer steps so that the whole bench stays around a minute or two. */
-function plan(backend: BackendName, fastGrad: boolean, kernels: boolean, preset: Preset): Plan {
-  const slow = preset === 'hidden-layer' && !kernels && (backend === 'cpu' || !fastGrad);
+function plan(
+  backend: BackendName,
+  fastGrad: boolean,
+  kernels: boolean,
+  preset: Preset,
+  optimizer: BenchOptimizer,
+): Plan {
+  const slow =
+    preset === 'hidden-layer' && !kernels && (backend === 'cpu' || !fastGrad || optimizer === 'adam');
   if (slow && backend === 'cpu') return { backend, kernels, fastGrad, warmup: 3, repeats: 3, steps: 10 };
   if (slow) return { backend, kernels, fastGrad, warmup: 10, repeats: 3, steps: 50 };
   // The kernels' first calls run V8's baseline wasm code until the optimised code is ready.
@@ -75,32 +84,40 @@ async function measure(doc: GraphDocument, data: MnistData, p: Plan): Promise<nu
   }
 }
 
+type NativeMs = Record<BenchOptimizer, Partial<Record<Preset, number>>>;
+
 /** The numpy step, one OpenBLAS thread, core-type overrides unset (its best configuration). */
-function native(): { ms: Partial<Record<Preset, number>>; note: string } {
+function native(): { ms: NativeMs; note: string } {
   const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1' };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   const r = spawnSync('python3', [`${root}bench/native_step.py`], { env, encoding: 'utf8' });
   if (r.error || r.status !== 0)
     return {
-      ms: {},
+      ms: { sgd: {}, adam: {} },
       note: `native reference skipped: python3 failed (${r.error?.message ?? r.stderr.trim()})`,
     };
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
     error?: string;
     numpy?: string;
     presets?: Record<Preset, number>;
+    adam?: Record<Preset, number>;
   };
-  if (out.error) return { ms: {}, note: `native reference skipped: ${out.error}` };
-  return { ms: out.presets ?? {}, note: `native: numpy ${out.numpy}, OpenBLAS 1 thread` };
+  if (out.error) return { ms: { sgd: {}, adam: {} }, note: `native reference skipped: ${out.error}` };
+  return {
+    ms: { sgd: out.presets ?? {}, adam: out.adam ?? {} },
+    note: `native: numpy ${out.numpy}, OpenBLAS 1 thread`,
+  };
 }
 
-/** Per preset, the faster of two native measurements. */
+/** Per optimizer and preset, the faster of two native measurements. */
 function fasterNative(a: ReturnType<typeof native>, b: ReturnType<typeof native>): ReturnType<typeof native> {
-  const ms: Partial<Record<Preset, number>> = {};
-  for (const p of PRESETS) {
-    const times = [a.ms[p], b.ms[p]].filter((t): t is number => t !== undefined);
-    if (times.length) ms[p] = Math.min(...times);
+  const ms: NativeMs = { sgd: {}, adam: {} };
+  for (const o of ['sgd', 'adam'] as const) {
+    for (const p of PRESETS) {
+      const times = [a.ms[o][p], b.ms[o][p]].filter((t): t is number => t !== undefined);
+      if (times.length) ms[o][p] = Math.min(...times);
+    }
   }
   return { ms, note: `${b.note}; faster of a run before and one after the Node runs` };
 }
@@ -110,8 +127,28 @@ async function main(): Promise<void> {
     await Promise.all(PRESETS.map(async (p) => [p, await loadPreset(p)] as const)),
   ) as Record<Preset, GraphDocument>;
   const data = await loadMnist(nodeReadBytes(), { validationCount: DEFAULT_VALIDATION_COUNT });
-  const configs: { label: string; backend: BackendName; fastGrad: boolean; kernels: boolean }[] = [
+  const configs: {
+    label: string;
+    backend: BackendName;
+    fastGrad: boolean;
+    kernels: boolean;
+    optimizer?: BenchOptimizer;
+  }[] = [
     { label: 'node, Tensorweave kernels', backend: 'wasm', fastGrad: true, kernels: true },
+    {
+      label: 'node, Tensorweave kernels, Adam',
+      backend: 'wasm',
+      fastGrad: true,
+      kernels: true,
+      optimizer: 'adam',
+    },
+    {
+      label: 'node wasm, tfjs ops, Adam',
+      backend: 'wasm',
+      fastGrad: true,
+      kernels: false,
+      optimizer: 'adam',
+    },
     { label: 'node wasm, tfjs ops', backend: 'wasm', fastGrad: true, kernels: false },
     {
       label: 'node wasm, tfjs ops, stock matMul gradient',
@@ -126,6 +163,7 @@ async function main(): Promise<void> {
     backend: string;
     fastMatMulGrad: boolean;
     kernels: boolean;
+    optimizer: BenchOptimizer;
     msPerStep: Record<Preset, number>;
   }[] = [];
   const t0 = performance.now();
@@ -134,9 +172,11 @@ async function main(): Promise<void> {
   const nativeBefore = native();
   for (const c of configs) {
     await useBackend(c.backend);
+    const optimizer = c.optimizer ?? 'sgd';
     const msPerStep = {} as Record<Preset, number>;
     for (const preset of PRESETS) {
-      msPerStep[preset] = await measure(docs[preset], data, plan(c.backend, c.fastGrad, c.kernels, preset));
+      const p = plan(c.backend, c.fastGrad, c.kernels, preset, optimizer);
+      msPerStep[preset] = await measure(withOptimizer(docs[preset], optimizer), data, p);
       process.stderr.write(`${c.label} ${preset}: ${msPerStep[preset].toFixed(2)} ms/step\n`);
     }
     results.push({
@@ -144,6 +184,7 @@ async function main(): Promise<void> {
       backend: c.backend,
       fastMatMulGrad: c.fastGrad,
       kernels: c.kernels,
+      optimizer,
       msPerStep,
     });
   }
@@ -158,31 +199,28 @@ async function main(): Promise<void> {
   }
   const ref = fasterNative(nativeBefore, native());
   const fmt = (ms: number | undefined) => (ms === undefined ? '—' : ms.toFixed(2));
-  const ratio = (ms: number, preset: Preset) => {
-    const n = ref.ms[preset];
-    return n === undefined ? '—' : `${(ms / n).toFixed(1)}×`;
+  /** A row's ratio to the numpy step with the same optimizer. */
+  const ratio = (ms: number | undefined, preset: Preset, optimizer: BenchOptimizer) => {
+    const n = ref.ms[optimizer][preset];
+    return n === undefined || ms === undefined ? '—' : `${(ms / n).toFixed(1)}×`;
   };
-  const rows = results.map((r) => [
-    r.config,
-    fmt(r.msPerStep.beginner),
-    ratio(r.msPerStep.beginner, 'beginner'),
-    fmt(r.msPerStep['hidden-layer']),
-    ratio(r.msPerStep['hidden-layer'], 'hidden-layer'),
-  ]);
+  const row = (label: string, ms: Partial<Record<Preset, number>>, optimizer: BenchOptimizer) => [
+    label,
+    fmt(ms.beginner),
+    ratio(ms.beginner, 'beginner', optimizer),
+    fmt(ms['hidden-layer']),
+    ratio(ms['hidden-layer'], 'hidden-layer', optimizer),
+  ];
+  const rows = results.map((r) => row(r.config, r.msPerStep, r.optimizer));
   if (browser.ok) {
     for (const [config, ms] of Object.entries(browser.msPerStep)) {
-      rows.push([
-        `chromium worker, ${config}`,
-        fmt(ms.beginner),
-        ms.beginner === undefined ? '—' : ratio(ms.beginner, 'beginner'),
-        fmt(ms['hidden-layer']),
-        ms['hidden-layer'] === undefined ? '—' : ratio(ms['hidden-layer'], 'hidden-layer'),
-      ]);
+      rows.push(row(`chromium worker, ${config}`, ms, config.endsWith('Adam') ? 'adam' : 'sgd'));
     }
   }
-  rows.push(['native numpy', fmt(ref.ms.beginner), '1.0×', fmt(ref.ms['hidden-layer']), '1.0×']);
+  rows.push(row('native numpy', ref.ms.sgd, 'sgd'));
+  rows.push(row('native numpy, Adam', ref.ms.adam, 'adam'));
   process.stdout.write(
-    `\nms per training step, batch 100, median of repeated runs (${ref.note}; ` +
+    `\nms per training step, batch 100, median of repeated runs; ratios to numpy with the same optimizer (${ref.note}; ` +
       `${browser.ok ? `${browser.browser}, headless` : browser.note})\n` +
       `${table(['implementation', 'beginner', 'vs native', 'hidden-layer', 'vs native'], rows, [false, true, true, true, true])}\n` +
       `bench took ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
@@ -193,7 +231,8 @@ async function main(): Promise<void> {
       batchSize: 100,
       node: results,
       chromium: browser.ok ? { browser: browser.browser, msPerStep: browser.msPerStep } : null,
-      native: ref.ms,
+      native: ref.ms.sgd,
+      nativeAdam: ref.ms.adam,
       nativeNote: ref.note,
     })}\n`,
   );

@@ -6,6 +6,7 @@
 import type { CompiledGraph } from '../core/compile';
 import { IMAGE_SIZE, NUM_CLASSES } from '../core/mnist';
 import type { Tf } from '../core/nodeSpec';
+import { setSplitPredictor } from './evaluation';
 import { describeDenseChain, type ChainCheck } from './kernels/denseChain';
 import { KernelStepper } from './kernels/kernelStepper';
 import { denseKernelsSupported } from './kernels/kernels';
@@ -18,7 +19,7 @@ export function kernelSupport(compiled: CompiledGraph): ChainCheck {
   const check = describeDenseChain(compiled);
   if (!check.ok) return check;
   if (check.chain.optimizer.type !== 'sgd' && compiled.optimizer.iterations > 0) {
-    // Its velocities live in tfjs (an earlier run took the tfjs path): continue there.
+    // Its state lives in tfjs (an earlier run took the tfjs path): continue there.
     return { ok: false, reason: 'the optimizer already holds tfjs state' };
   }
   if (check.chain.inputSize !== IMAGE_SIZE || check.chain.layers.at(-1)!.units !== NUM_CLASSES) {
@@ -50,5 +51,7 @@ export async function createStepper(
       if (stepper) return stepper; // undefined: its memory could not be had; tfjs follows
     }
   }
+  // A predictor from an earlier kernel run would not see this run's steps.
+  setSplitPredictor(compiled, undefined);
   return new TfjsStepper(tf, compiled, train, request.batchSize, request.fastMatMulGrad);
 }

@@ -1,7 +1,8 @@
 /**
  * Recognising the graphs Tensorweave's kernels can train, dense chains: input → [dense →
- * activation?]* → loss, with plain gradient descent or momentum. Read from the compiled tfjs
- * model, so it sees exactly what `compileGraph` built (layer order, weights, the optimizer).
+ * activation? → dropout?]* → loss, with plain gradient descent, momentum, Adam or RMSprop.
+ * Read from the compiled tfjs model, so it sees exactly what `compileGraph` built (layer order,
+ * weights, the optimizer's settings).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { CompiledGraph } from '../../core/compile';
@@ -17,11 +18,15 @@ export interface ChainLayer {
   activation: ChainActivation;
   kernel: tfjs.Variable;
   bias?: tfjs.Variable;
+  /** Dropout after the activation (training only): its rate and the layer's seed. */
+  dropout?: { rate: number; seed: number };
 }
 
 export type ChainOptimizer =
   | { type: 'sgd'; learningRate: number }
-  | { type: 'momentum'; learningRate: number; momentum: number; nesterov: boolean };
+  | { type: 'momentum'; learningRate: number; momentum: number; nesterov: boolean }
+  | { type: 'adam'; learningRate: number; beta1: number; beta2: number; epsilon: number }
+  | { type: 'rmsprop'; learningRate: number; decay: number; momentum: number; epsilon: number };
 
 export interface DenseChain {
   /** Values per example (784 for MNIST, whatever the input layout). */
@@ -45,6 +50,27 @@ function chainOptimizer(optimizer: tfjs.Optimizer): ChainOptimizer | string {
       learningRate,
       momentum: Number(config.momentum),
       nesterov: Boolean(config.useNesterov),
+    };
+  }
+  if (name === 'Adam') {
+    const { beta1, beta2, epsilon } = config;
+    return {
+      type: 'adam',
+      learningRate,
+      beta1: Number(beta1),
+      beta2: Number(beta2),
+      epsilon: Number(epsilon),
+    };
+  }
+  if (name === 'RMSProp') {
+    if (config.centered) return "centered RMSprop is not supported by Tensorweave's kernels";
+    const { decay, momentum, epsilon } = config;
+    return {
+      type: 'rmsprop',
+      learningRate,
+      decay: Number(decay),
+      momentum: Number(momentum),
+      epsilon: Number(epsilon),
     };
   }
   return `the ${name} optimizer is not supported by Tensorweave's kernels`;
@@ -87,8 +113,19 @@ export function describeDenseChain(compiled: CompiledGraph): ChainCheck {
       const activation = config.activation as ChainActivation;
       const last = layers[layers.length - 1];
       if (!ACTIVATIONS.includes(activation)) return fail(`the ${String(activation)} activation`);
-      if (!last || last.activation !== 'linear') return fail('an activation not right after a dense layer');
+      if (!last || last.activation !== 'linear' || last.dropout)
+        return fail('an activation not right after a dense layer');
       last.activation = activation;
+      continue;
+    }
+    if (kind === 'Dropout') {
+      const rate = Number(config.rate);
+      const last = layers[layers.length - 1];
+      if (!last) return fail('a dropout before the first dense layer');
+      if (last.dropout) return fail('two dropouts in a row');
+      if (config.noiseShape != null) return fail('a dropout with a noise shape');
+      // Rate 0 is the identity (tfjs skips it too).
+      if (rate > 0) last.dropout = { rate, seed: Number(config.seed ?? 0) };
       continue;
     }
     return fail(`a ${kind} layer`);

@@ -8,16 +8,28 @@ export interface LayerBuffers {
   k: number;
   n: number;
   activation: ChainActivation;
-  /** Kernel, bias (0 without bias), their gradients, momentum accumulators (0 without). */
+  /** Kernel, bias (0 without bias) and their gradients. */
   w: number;
   b: number;
   dw: number;
   db: number;
+  /**
+   * The optimizer's state for the kernel and the bias (0 where it has none): momentum's
+   * velocity; Adam's first and second moments; RMSprop's mean square and moment.
+   */
   accW: number;
   accB: number;
+  acc2W: number;
+  acc2B: number;
   /** Output after the activation [batch × n], and the gradient flowing into it. */
   h: number;
   g: number;
+  /**
+   * With dropout (0 without): the mask of the step [batch × n] (0 or 1/(1 − rate)) and the
+   * output after it, which the next layer and the loss see.
+   */
+  mask: number;
+  dropped: number;
   /**
    * Layers after the first with few units (< 32, e.g. the output layer) run transposed: `wt`
    * holds Wᵀ [n × k] (0 otherwise), the forward pass is dot products and the weight gradient
@@ -116,7 +128,8 @@ export interface ChainLayout {
 export function layOutChain(chain: DenseChain, batchSize: number, images?: Uint8Array): ChainLayout {
   const B = batchSize;
   const L = new Layout(PAGE); // the first page stays the module's own
-  const momentum = chain.optimizer.type === 'momentum';
+  const type = chain.optimizer.type;
+  const states = type === 'sgd' ? 0 : type === 'momentum' ? 1 : 2;
   const params = { at: 0, floats: 0 };
   const sizes = chain.layers.map((l) => ({ k: l.inputs, n: l.units, bias: Boolean(l.bias) }));
   // Parameters first, contiguously (no padding between them: snapshots copy one range).
@@ -143,10 +156,14 @@ export function layOutChain(chain: DenseChain, batchSize: number, images?: Uint8
     b: b[i]!,
     dw: L.take(sizes[i]!.k * sizes[i]!.n * 4),
     db: L.take(sizes[i]!.n * 4),
-    accW: momentum ? L.take(sizes[i]!.k * sizes[i]!.n * 4) : 0,
-    accB: momentum && sizes[i]!.bias ? L.take(sizes[i]!.n * 4) : 0,
+    accW: states >= 1 ? L.take(sizes[i]!.k * sizes[i]!.n * 4) : 0,
+    accB: states >= 1 && sizes[i]!.bias ? L.take(sizes[i]!.n * 4) : 0,
+    acc2W: states >= 2 ? L.take(sizes[i]!.k * sizes[i]!.n * 4) : 0,
+    acc2B: states >= 2 && sizes[i]!.bias ? L.take(sizes[i]!.n * 4) : 0,
     h: L.take(B * sizes[i]!.n * 4),
     g: L.take(B * sizes[i]!.n * 4),
+    mask: l.dropout ? L.take(B * sizes[i]!.n * 4) : 0,
+    dropped: l.dropout ? L.take(B * sizes[i]!.n * 4) : 0,
     wt: i > 0 && sizes[i]!.n < NARROW ? L.take(sizes[i]!.k * sizes[i]!.n * 4) : 0,
   }));
   const narrow = sizes.filter((s, i) => i > 0 && s.n < NARROW);

@@ -20,6 +20,7 @@ import {
   type BatchBuffers,
   type LayerBuffers,
 } from './denseLayout';
+import { ChainUpdate, stateBuffers, type OptimizerState } from './denseOptimizer';
 import { instantiateDenseKernels, type DenseKernels } from './kernels';
 
 /**
@@ -41,6 +42,9 @@ export class DenseChainTrainer {
    * kernels' memory at creation: their batches are gathered there, with no copy per step.
    */
   private images: Uint8Array | undefined;
+  private update: ChainUpdate;
+  /** Training forward passes so far: with the layer's seed, it picks each dropout mask. */
+  private dropoutSteps = 0;
 
   private constructor(
     private readonly kernels: DenseKernels,
@@ -58,6 +62,7 @@ export class DenseChainTrainer {
     this.u8 = new Uint8Array(memory);
     this.snapshots = [new Float32Array(params.floats), new Float32Array(params.floats)];
     this.scale = chain.loss.reduction === 'sum' ? 1 : Math.fround(1 / batchSize);
+    this.update = new ChainUpdate(kernels, chain.optimizer);
   }
 
   /** Lay out the buffers for `chain` at batch size `batchSize` in a fresh kernel instance. */
@@ -100,15 +105,15 @@ export class DenseChainTrainer {
     this.u8 = new Uint8Array(memory);
   }
 
-  /** Copy the tfjs variables' current values in (and zero the momentum accumulators). */
+  /** Copy the tfjs variables' current values in (and start the optimizer afresh). */
   loadWeights(): void {
     this.chain.layers.forEach((l, i) => {
       const buffers = this.layers[i]!;
       toPanels(l.kernel.dataSync() as Float32Array, buffers.k, buffers.n, this.f32, buffers.w / 4);
       if (l.bias) this.f32.set(l.bias.dataSync() as Float32Array, buffers.b / 4);
-      if (buffers.accW) this.f32.fill(0, buffers.accW / 4, buffers.accW / 4 + buffers.k * buffers.n);
-      if (buffers.accB) this.f32.fill(0, buffers.accB / 4, buffers.accB / 4 + buffers.n);
     });
+    for (const { at, floats } of stateBuffers(this.layers)) this.f32.fill(0, at / 4, at / 4 + floats);
+    this.update = new ChainUpdate(this.kernels, this.chain.optimizer);
   }
 
   /** Assign the trained weights to the tfjs variables (evaluation, prediction, export use them). */
@@ -138,11 +143,44 @@ export class DenseChainTrainer {
   /** Load examples `indices[start + i]` (or `start + i`) of an MNIST split as the batch. */
   setMnistBatch(split: MnistSplit, indices: Int32Array | undefined, start: number): void {
     const B = this.batchSize;
+    this.loadInputs(split, indices, start, B);
+    this.inputCsc();
+    const { y, labels } = this.buf;
+    this.f32.fill(0, y / 4, y / 4 + B * NUM_CLASSES);
+    for (let i = 0; i < B; i++) this.f32[y / 4 + i * NUM_CLASSES + this.i32[labels / 4 + i]!] = 1;
+  }
+
+  /**
+   * The class the current weights predict for every example of `split` and its score: forward
+   * passes only (no dropout, as tfjs evaluates), `batchSize` examples at a time; the first
+   * largest output wins, as in tfjs's `argMax`.
+   */
+  predict(split: MnistSplit): { predicted: Uint8Array; confidence: Float32Array } {
+    const predicted = new Uint8Array(split.count);
+    const confidence = new Float32Array(split.count);
+    const n = this.layers[this.layers.length - 1]!.n;
+    for (let start = 0; start < split.count; start += this.batchSize) {
+      const rows = Math.min(this.batchSize, split.count - start);
+      this.loadInputs(split, undefined, start, rows);
+      const out = this.f32.subarray(this.forward(rows, false) / 4);
+      for (let i = 0; i < rows; i++) {
+        let best = 0;
+        for (let j = 1; j < n; j++) if (out[i * n + j]! > out[i * n + best]!) best = j;
+        predicted[start + i] = best;
+        confidence[start + i] = out[i * n + best]!;
+      }
+    }
+    return { predicted, confidence };
+  }
+
+  /** The CSR of examples `indices[start + i]` (or `start + i`), i < rows, and their labels. */
+  private loadInputs(split: MnistSplit, indices: Int32Array | undefined, start: number, rows: number): void {
+    const B = rows;
     const nOut = this.layers[this.layers.length - 1]!.n;
     if (this.chain.inputSize !== IMAGE_SIZE || nOut !== NUM_CLASSES) {
       throw new Error('setMnistBatch: the chain must take 784 values and output 10 classes.');
     }
-    const { bytes, labels, y, order } = this.buf;
+    const { bytes, labels, order } = this.buf;
     const stored = split.images === this.images;
     for (let i = 0; i < B; i++) {
       const k = indices ? indices[start + i]! : start + i;
@@ -157,9 +195,6 @@ export class DenseChainTrainer {
     } else {
       this.kernels.csrFromBytes(bytes, 0, B, IMAGE_SIZE, lut, masks, xRowPtr, xRowIdx, xRowVal);
     }
-    this.inputCsc();
-    this.f32.fill(0, y / 4, y / 4 + B * NUM_CLASSES);
-    for (let i = 0; i < B; i++) this.f32[y / 4 + i * NUM_CLASSES + this.i32[labels / 4 + i]!] = 1;
   }
 
   /** Load any batch: inputs `[batch × inputSize]` and targets `[batch × units]` (labels: argmax). */
@@ -184,18 +219,9 @@ export class DenseChainTrainer {
   /** The CSC of the input, for a wide first layer's weight gradient (a narrow one uses the CSR). */
   private inputCsc(): void {
     if (this.layers[0]!.n < NARROW) return;
-    const b = this.buf;
-    const k = this.chain.inputSize;
-    this.kernels.cscFromCsr(
-      b.xRowPtr,
-      b.xRowIdx,
-      b.xRowVal,
-      this.batchSize,
-      k,
-      b.xColPtr,
-      b.xColIdx,
-      b.xColVal,
-    );
+    const { xRowPtr, xRowIdx, xRowVal, xColPtr, xColIdx, xColVal } = this.buf;
+    const [B, k] = [this.batchSize, this.chain.inputSize];
+    this.kernels.cscFromCsr(xRowPtr, xRowIdx, xRowVal, B, k, xColPtr, xColIdx, xColVal);
   }
 
   /** One optimisation step on the current batch; returns the batch's loss before the update. */
@@ -217,21 +243,26 @@ export class DenseChainTrainer {
     return { loss, grads };
   }
 
-  /** The momentum velocities (kernel then bias of each layer, in the kernels' layout); [] for SGD. */
-  velocities(): Float32Array[] {
-    return this.layers.flatMap((l) => {
-      const out: Float32Array[] = [];
-      if (l.accW) out.push(this.f32.slice(l.accW / 4, l.accW / 4 + l.k * l.n));
-      if (l.accB) out.push(this.f32.slice(l.accB / 4, l.accB / 4 + l.n));
-      return out;
-    });
+  /** The optimizer's state (velocities, moments, β powers; nothing for SGD), to carry over. */
+  optimizerState(): OptimizerState {
+    return {
+      arrays: stateBuffers(this.layers).map(({ at, floats }) => this.f32.slice(at / 4, at / 4 + floats)),
+      powers: this.update.betaPowers,
+    };
   }
 
-  /** Put back velocities from `velocities()` of a trainer of the same chain. */
-  setVelocities(values: Float32Array[]): void {
-    const at = this.layers.flatMap((l) => [l.accW, l.accB].filter((p) => p !== 0));
-    if (values.length !== at.length) throw new Error('setVelocities: not this chain’s velocities.');
-    values.forEach((v, i) => this.f32.set(v, at[i]! / 4));
+  /** Put back the state from `optimizerState()` of a trainer of the same chain. */
+  setOptimizerState(state: OptimizerState): void {
+    const buffers = stateBuffers(this.layers);
+    if (state.arrays.length !== buffers.length) throw new Error('setOptimizerState: not this chain’s state.');
+    state.arrays.forEach((v, i) => this.f32.set(v, buffers[i]!.at / 4));
+    this.update.betaPowers = state.powers;
+  }
+
+  /** The dropout masks of the last training step (0 or 1/(1 − rate)), one per layer with dropout. */
+  dropoutMasks(): Float32Array[] {
+    const B = this.batchSize;
+    return this.layers.filter((l) => l.mask).map((l) => this.f32.slice(l.mask / 4, l.mask / 4 + B * l.n));
   }
 
   /** Current weights of layer `i` as `[kernel, bias?]` copies. */
@@ -243,6 +274,55 @@ export class DenseChainTrainer {
     });
   }
 
+  /**
+   * Forward over the first `rows` examples of the loaded batch: h = act(a·W + b), then dropout
+   * when training. The input (CSR of the batch, made by the batch setters) and wide layers' inputs
+   * run as CSR (zeros skipped), narrow layers as dot products with Wᵀ. Returns the output's address.
+   */
+  private forward(rows: number, training: boolean): number {
+    const K = this.kernels;
+    const b = this.buf;
+    if (training) this.dropoutSteps++;
+    let a = b.x;
+    this.layers.forEach((l, i) => {
+      if (l.wt) {
+        K.transpose(l.w, l.k, l.n, l.wt);
+        K.denseDotT(a, rows, l.k, l.wt, l.n, l.b, l.h);
+      } else if (i === 0 && l.n <= 16) {
+        K.spmmNarrow(b.xRowPtr, b.xRowIdx, b.xRowVal, rows, l.w, l.n, l.b, l.h);
+      } else if (i === 0) {
+        K.spmm(b.xRowPtr, b.xRowIdx, b.xRowVal, rows, l.w, l.k, l.n, l.b, l.h, 1);
+      } else {
+        K.toCsr(a, rows, l.k, b.rowPtr, b.rowIdx, b.rowVal);
+        K.spmm(b.rowPtr, b.rowIdx, b.rowVal, rows, l.w, l.k, l.n, l.b, l.h, 1);
+      }
+      this.activate(l, rows);
+      a = l.h;
+      const dropout = this.chain.layers[i]!.dropout;
+      if (training && dropout) {
+        // tfjs's multiplier: floor(u + keep) / keep, in float32.
+        const scale = Math.fround(1 / Math.fround(1 - dropout.rate));
+        const threshold = Math.round(dropout.rate * 2 ** 24);
+        const key = (dropout.seed ^ Math.imul(this.dropoutSteps, 0x9e3779b9)) >>> 0;
+        K.dropoutForward(l.h, l.dropped, l.mask, rows * l.n, key, threshold, scale);
+        a = l.dropped;
+      }
+    });
+    return a;
+  }
+
+  /** What layer `i` hands on in training: its output after dropout, if it has one. */
+  private output(i: number): number {
+    const l = this.layers[i]!;
+    return l.dropped || l.h;
+  }
+
+  /** The gradient `l.g` (with respect to the layer's output as handed on) back through dropout and the activation. */
+  private layerBackward(l: LayerBuffers): void {
+    if (l.mask) this.kernels.maskMultiply(l.g, l.mask, this.batchSize * l.n);
+    this.activateBackward(l);
+  }
+
   private run(apply: boolean): StepOutcome {
     const K = this.kernels;
     const B = this.batchSize;
@@ -250,49 +330,30 @@ export class DenseChainTrainer {
     const { x, y, labels, rowPtr, rowIdx, rowVal, colPtr, colIdx, colVal } = b;
     const layers = this.layers;
     const last = layers[layers.length - 1]!;
-
-    // Forward: h = act(a·W + b); the input (CSR of the batch, made by the batch setters) and
-    // wide layers' inputs as CSR (zeros skipped), narrow layers as dot products with Wᵀ.
-    let a = x;
-    layers.forEach((l, i) => {
-      if (l.wt) {
-        K.transpose(l.w, l.k, l.n, l.wt);
-        K.denseDotT(a, B, l.k, l.wt, l.n, l.b, l.h);
-      } else if (i === 0 && l.n <= 16) {
-        K.spmmNarrow(b.xRowPtr, b.xRowIdx, b.xRowVal, B, l.w, l.n, l.b, l.h);
-      } else if (i === 0) {
-        K.spmm(b.xRowPtr, b.xRowIdx, b.xRowVal, B, l.w, l.k, l.n, l.b, l.h, 1);
-      } else {
-        K.toCsr(a, B, l.k, rowPtr, rowIdx, rowVal);
-        K.spmm(rowPtr, rowIdx, rowVal, B, l.w, l.k, l.n, l.b, l.h, 1);
-      }
-      this.activate(l);
-      a = l.h;
-    });
-    const correct = K.countCorrect(last.h, labels, B, last.n);
+    const out = this.forward(B, true);
+    const correct = K.countCorrect(out, labels, B, last.n);
 
     // The loss and its gradient with respect to the predictions, then through the activation.
     const loss =
       this.chain.loss.loss === 'categoricalCrossentropy'
-        ? K.crossEntropy(last.h, y, B * last.n, LOG_EPSILON, this.scale, last.g)
-        : K.squaredError(last.h, y, B * last.n, last.n, this.scale, last.g);
-    this.activateBackward(last);
+        ? K.crossEntropy(out, y, B * last.n, LOG_EPSILON, this.scale, last.g)
+        : K.squaredError(out, y, B * last.n, last.n, this.scale, last.g);
+    this.layerBackward(last);
 
     // Backward, last layer first: the input gradient (with the weights before the update), then
-    // the weight gradient, applied or kept.
-    const opt = this.chain.optimizer;
-    const c = Math.fround(-opt.learningRate);
-    const fused = apply && opt.type === 'sgd';
+    // the weight gradient, applied (SGD, fused into the products) or kept for the optimizer.
+    const c = Math.fround(-this.chain.optimizer.learningRate);
+    const fused = apply && this.update.fused;
     for (let i = layers.length - 1; i >= 0; i--) {
       const l = layers[i]!;
-      const input = i === 0 ? x : layers[i - 1]!.h;
+      const input = i === 0 ? x : this.output(i - 1);
       if (i > 0) {
         const below = layers[i - 1]!;
         const wt = l.wt || b.wt;
         if (!l.wt) K.transposePanels(l.w, l.k, l.n, wt);
         K.toCsr(l.g, B, l.n, rowPtr, rowIdx, rowVal);
         K.spmm(rowPtr, rowIdx, rowVal, B, wt, l.n, l.k, 0, below.g, 0);
-        this.activateBackward(below);
+        this.layerBackward(below);
       }
       if (l.wt) {
         // gᵀ = dzᵀ·A: rows of dzᵀ as CSR, A dense.
@@ -311,23 +372,19 @@ export class DenseChainTrainer {
         }
       }
       if (l.b) K.colSum(l.g, B, l.n, l.b, c, fused ? 0 : l.db);
-      if (apply && opt.type === 'momentum') {
-        const m = Math.fround(opt.momentum);
-        const nesterov = opt.nesterov ? 1 : 0;
-        K.momentumUpdate(l.w, l.accW, l.dw, l.k * l.n, m, c, nesterov);
-        if (l.b) K.momentumUpdate(l.b, l.accB, l.db, l.n, m, c, nesterov);
-      }
+      if (apply) this.update.apply(l);
     }
+    if (apply) this.update.endStep();
     return { loss, correct };
   }
 
-  private activate(l: LayerBuffers): void {
+  private activate(l: LayerBuffers, rows: number): void {
     const K = this.kernels;
-    const len = this.batchSize * l.n;
+    const len = rows * l.n;
     if (l.activation === 'sigmoid') K.sigmoid(l.h, len);
     else if (l.activation === 'relu') K.relu(l.h, len);
     else if (l.activation === 'tanh') K.tanh(l.h, len);
-    else if (l.activation === 'softmax') K.softmax(l.h, this.batchSize, l.n);
+    else if (l.activation === 'softmax') K.softmax(l.h, rows, l.n);
   }
 
   private activateBackward(l: LayerBuffers): void {

@@ -6,16 +6,20 @@
  */
 import type { CompiledGraph } from '../../core/compile';
 import type { Tf } from '../../core/nodeSpec';
+import type * as tfjs from '@tensorflow/tfjs';
+import { setSplitPredictor, type SplitPredictions } from '../evaluation';
 import type { MnistSplit } from '../mnist';
 import type { StepOutcome, Stepper } from '../types';
 import type { DenseChain } from './denseChain';
+import type { OptimizerState } from './denseOptimizer';
 import { DenseChainTrainer } from './denseTrainer';
 
 /**
- * Momentum velocities left by earlier kernel runs, per tfjs optimizer: tfjs keeps them in the
- * optimizer, so a second `train()` on the same compiled graph continues with them; so do we.
+ * Optimizer state (velocities, moments, β powers) left by earlier kernel runs, per tfjs
+ * optimizer: tfjs keeps it in the optimizer, so a second `train()` on the same compiled graph
+ * continues with it; so do we.
  */
-const velocities = new WeakMap<object, Float32Array[]>();
+const optimizerStates = new WeakMap<object, OptimizerState>();
 
 export class KernelStepper implements Stepper {
   readonly kind = 'kernels';
@@ -49,9 +53,29 @@ export class KernelStepper implements Stepper {
       throw e;
     }
     trainer.loadWeights();
-    const saved = velocities.get(compiled.optimizer);
-    if (saved) trainer.setVelocities(saved);
-    return new KernelStepper(tf, compiled, chain, trainer, train);
+    const saved = optimizerStates.get(compiled.optimizer);
+    if (saved) trainer.setOptimizerState(saved);
+    const stepper = new KernelStepper(tf, compiled, chain, trainer, train);
+    setSplitPredictor(compiled, (split) => stepper.predict(split));
+    return stepper;
+  }
+
+  /**
+   * The model's variables' data right after our last `syncWeights` (tfjs gives a variable new
+   * data on every assign): while they are unchanged, our weights are the model's.
+   */
+  private synced: object[] = [];
+
+  /**
+   * Predictions on `split` on the kernels (the loop's validation and final evaluation, and the
+   * worker's test evaluation, even after `dispose`), or undefined when the model's weights are no
+   * longer ours.
+   */
+  private predict(split: MnistSplit): SplitPredictions | undefined {
+    const current = this.compiled.trainableVariables.map(dataOf);
+    if (current.length !== this.synced.length || current.some((d, i) => d !== this.synced[i]))
+      return undefined;
+    return this.trainer.predict(split);
   }
 
   step(order: Int32Array, start: number): StepOutcome {
@@ -69,10 +93,20 @@ export class KernelStepper implements Stepper {
 
   syncWeights(): void {
     this.trainer.storeWeights(this.tf);
+    this.synced = this.compiled.trainableVariables.map(dataOf);
   }
 
+  /**
+   * Keeps the optimizer's state for the next run. The kernels stay registered for evaluation
+   * (the loop's final one comes after `dispose`) until the model's weights change.
+   */
   dispose(): void {
     if (this.chain.optimizer.type !== 'sgd')
-      velocities.set(this.compiled.optimizer, this.trainer.velocities());
+      optimizerStates.set(this.compiled.optimizer, this.trainer.optimizerState());
   }
+}
+
+/** The identity of a variable's data (a new object after every `assign`). */
+function dataOf(v: tfjs.Variable): object {
+  return v.dataId;
 }
