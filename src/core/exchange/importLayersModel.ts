@@ -107,7 +107,10 @@ export function modelJsonToGraph(
     training: { ...defaultTraining(), learningRate: 0.1, duration: { unit: 'steps', steps: 2000 } },
   };
   layoutByDepth(doc);
-  return ok({ doc, files, manifest, notes: [...graph.value.notes, ...loss.notes] });
+  // The same limits as any opened file, so an imported graph can always be saved and restored.
+  const checked = parseDocument(doc);
+  if (!checked.ok) return err(`The model cannot become a Tensorweave graph: ${checked.error}`);
+  return ok({ doc: checked.value, files, manifest, notes: [...graph.value.notes, ...loss.notes] });
 }
 
 /** Place nodes left to right by their depth from the input, stacked where branches run side by side. */

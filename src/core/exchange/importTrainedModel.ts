@@ -6,7 +6,9 @@
  * compiled model is `src/training/weights.ts`'s job.
  */
 import type { GraphDocument } from '../document';
-import { err, ok, type Result } from '../result';
+import { LIMITS } from '../limits';
+import { ok, type Result } from '../result';
+import { parseBoundedJson } from '../util/boundedJson';
 import { modelJsonToGraph, readWeights } from './importLayersModel';
 import { MODEL_JSON, unzipModel } from './modelArchive';
 
@@ -46,13 +48,9 @@ export async function importTrainedModel(source: TrainedModelSource): Promise<Re
       readWeightFile: (name) => Promise.resolve(ok(files.value.get(name))),
     });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(source.modelJson);
-  } catch (e) {
-    return err(`model.json is not valid JSON: ${(e as Error).message}.`);
-  }
-  const graph = modelJsonToGraph(json);
+  const json = parseBoundedJson(source.modelJson, { maxChars: LIMITS.modelJsonBytes, what: 'model.json' });
+  if (!json.ok) return json;
+  const graph = modelJsonToGraph(json.value);
   if (!graph.ok) return graph;
   const { doc, manifest, notes } = graph.value;
   const loaded = new Map<string, Uint8Array>();
