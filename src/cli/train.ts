@@ -17,7 +17,7 @@ import { evaluateAccuracy, evaluateSplit } from '../training/evaluation';
 import { runSettingsOf } from '../training/options';
 import { train, type TrainProgress } from '../training/train';
 import { applyWeights, saveArtifacts, type LayerWeights } from '../training/weights';
-import { formatDuration, formatInt, formatPercent, table } from './format';
+import { formatDuration, formatInt, formatPercent, printable, table } from './format';
 import { readGraphOrModel, writeModelFiles } from './modelFiles';
 import { nodeReadBytes, tf, useBackend } from './nodeEnv';
 import { applyFlags, InputError, parseFlags, usage, type Flags } from './trainFlags';
@@ -56,8 +56,18 @@ function describeTraining(doc: GraphDocument): string {
   return `${t.optimizer.type}, learning rate ${t.learningRate}, batch ${t.batchSize}, ${duration}, seed ${t.seed}, validation ${formatInt(t.validationCount)} images`;
 }
 
+/**
+ * Everything the CLI prints passes through `printable`: file names, node ids and types, layer
+ * names and the messages that quote them all come from files, so escaping at this one seam
+ * means no terminal escape sequence from a file can reach the terminal.
+ */
+function escapedIo(io: CliIo): CliIo {
+  return { ...io, stdout: (t) => io.stdout(printable(t)), stderr: (t) => io.stderr(printable(t)) };
+}
+
 /** Run the CLI; resolves to the exit code. Never throws for user errors. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = escapedIo(rawIo);
   let flags: Flags;
   try {
     flags = parseFlags(argv);
