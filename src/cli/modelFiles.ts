@@ -12,6 +12,8 @@ import {
   type LayerWeights,
   type WeightFileReader,
 } from '../core/exchange/importTrainedModel';
+import { decodeShareToken, extractGraphFromPng, shareTokenFromHash } from '../core/exchange/graphCarriers';
+import { extractGraphFromSvg } from '../core/exchange/graphSvg';
 import {
   buildModelJson,
   MODEL_JSON,
@@ -69,11 +71,24 @@ function encodingNote({ encoding, bom }: DecodedText): string | undefined {
 }
 
 /**
- * A graph document, a model.json (weights read from the files it names, beside it), or a
- * model zip; or why not, in words that follow the file name.
+ * A graph document, a model.json (weights read from the files it names, beside it), a model
+ * zip, a PNG or SVG picture saved by Tensorweave, or a share link (`https://…#graph=…`); or
+ * why not, in words that follow the file name.
  */
 export async function readGraphOrModel(file: string): Promise<Result<GraphOrModel>> {
-  const isZip = file.toLowerCase().endsWith('.zip');
+  const token = /^https?:\/\/[^#]*#/i.test(file)
+    ? shareTokenFromHash(file.slice(file.indexOf('#')))
+    : undefined;
+  if (token !== undefined) return asGraph(decodeShareToken(token), []);
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.png') || lower.endsWith('.svg')) {
+    const bytes = await readRegularFile(file, LIMITS.modelJsonBytes);
+    if (!bytes.ok) return bytes;
+    if (lower.endsWith('.png')) return asGraph(extractGraphFromPng(bytes.value), []);
+    const svg = decodeText(bytes.value);
+    return asGraph(extractGraphFromSvg(svg.text), []);
+  }
+  const isZip = lower.endsWith('.zip');
   const bytes = await readRegularFile(file, isZip ? LIMITS.unzippedBytes : LIMITS.modelJsonBytes);
   if (!bytes.ok) return bytes;
   return isZip ? importTrainedModel({ zip: bytes.value }) : readJsonFile(file, bytes.value);
@@ -94,8 +109,11 @@ async function readJsonFile(file: string, bytes: Uint8Array): Promise<Result<Gra
     });
     return model.ok ? ok({ ...model.value, notes: [...notes, ...model.value.notes] }) : withNote(model);
   }
-  const parsed = parseDocument(decoded.text);
-  return parsed.ok ? ok({ doc: parsed.value, weights: undefined, notes }) : withNote(parsed);
+  return withNote(asGraph(parseDocument(decoded.text), notes));
+}
+
+function asGraph(parsed: Result<GraphDocument>, notes: string[]): Result<GraphOrModel> {
+  return parsed.ok ? ok({ doc: parsed.value, weights: undefined, notes }) : parsed;
 }
 
 /** A failure inside a `tf.io` handler, which can only throw. */

@@ -3,13 +3,17 @@
  * the URL) and a PNG picture of the canvas (the document in a tEXt chunk). Both decode through
  * `parseDocument`, so a damaged or hostile carrier is refused like any bad file.
  */
-import { compressToBase64, compressToEncodedURIComponent } from 'lz-string';
-import { addMetadata, getMetadata } from 'meta-png';
+import * as lzString from 'lz-string';
+import * as metaPng from 'meta-png';
 import type { GraphDocument } from '../document';
 import { formatMegabytes, LIMITS } from '../limits';
 import { parseDocument, serializeDocument } from '../parseDocument';
 import { err, type Result } from '../result';
 import { decompressBase64, decompressUriComponent } from '../util/boundedLzString';
+import { namedExports } from '../util/commonJs';
+
+const { compressToBase64, compressToEncodedURIComponent } = namedExports(lzString);
+const { addMetadata, getMetadata } = namedExports(metaPng);
 
 /** The URL hash parameter and the PNG tEXt keyword that hold a graph. */
 export const SHARE_PARAM = 'graph';

@@ -3,14 +3,17 @@
  * shape and parameter count, edges labelled with tensor shapes, and the graph document itself
  * inside `<metadata>`, so dropping the picture back onto Tensorweave restores the graph.
  */
-import { compressToBase64 } from 'lz-string';
+import * as lzString from 'lz-string';
 import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument } from '../document';
 import type { NodeCategory } from '../nodeSpec';
 import { serializeDocument } from '../parseDocument';
 import { err, type Result } from '../result';
 import { formatShape } from '../shape';
+import { namedExports } from '../util/commonJs';
 import { parseCarriedDocument } from './graphCarriers';
+
+const { compressToBase64 } = namedExports(lzString);
 
 const WIDTH = 184;
 const HEIGHT = 78;
