@@ -51,14 +51,22 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * and values obey the same nesting limit, so whatever is accepted can be saved and restored.
  */
 export function parseDocument(input: string | unknown): Result<GraphDocument> {
-  let raw: unknown = input;
-  if (typeof input === 'string') {
-    const parsed = parseBoundedJson(input, { maxChars: LIMITS.documentBytes, what: 'The file' });
-    if (!parsed.ok) return parsed;
-    raw = parsed.value;
-  } else if (valueDeeperThan(input, LIMITS.jsonDepth)) {
-    return err(`The graph nests arrays or objects more than ${LIMITS.jsonDepth} deep; refusing it.`);
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else {
+    // A value is read as the text Save would write for it: the same limits apply, and what
+    // JSON cannot hold (NaN, undefined, cycles) is settled now rather than lost on restore.
+    if (valueDeeperThan(input, LIMITS.jsonDepth))
+      return err(`The graph nests arrays or objects more than ${LIMITS.jsonDepth} deep; refusing it.`);
+    try {
+      text = JSON.stringify(input) ?? 'null';
+    } catch (e) {
+      return err(`The graph cannot be saved as JSON: ${(e as Error).message}.`);
+    }
   }
+  const json = parseBoundedJson(text, { maxChars: LIMITS.documentBytes, what: 'The file' });
+  if (!json.ok) return json;
+  const raw = json.value;
   if (!isRecord(raw))
     return err('The file is not a Tensorweave graph: expected a JSON object at the top level.');
   if (raw.format !== DOCUMENT_FORMAT) {
