@@ -23,3 +23,13 @@ export function printable(text: string): string {
     c === '\n' || c === '\t' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/**
+ * A file name or share link short enough to start every message line: a 6 MB link is named
+ * by its first and last characters.
+ */
+export function shortened(name: string, max = 120): string {
+  if (name.length <= max) return name;
+  const half = Math.floor((max - 1) / 2);
+  return `${name.slice(0, half)}…${name.slice(-half)}`;
+}

@@ -3,24 +3,29 @@
  * a graph, a `model.json` (with the weight files beside it) or a model zip given on the
  * command line, and a `tf.io` load handler over `node:fs` (there is no @tensorflow/tfjs-node).
  */
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { GraphDocument } from '../core/document';
-import { MAX_WEIGHT_BYTES } from '../core/exchange/importLayersModel';
 import {
   openTrainedModel,
   type LayerWeights,
   type WeightFileReader,
 } from '../core/exchange/importTrainedModel';
+import { decodeShareToken, extractGraphFromPng, shareTokenFromHash } from '../core/exchange/graphCarriers';
+import { extractGraphFromSvg } from '../core/exchange/graphSvg';
 import {
   buildModelJson,
   MODEL_JSON,
   WEIGHTS_BIN,
   type ModelArtifactsLike,
 } from '../core/exchange/modelArchive';
-import { MAX_DOCUMENT_BYTES, parseDocument } from '../core/parseDocument';
+import { LIMITS } from '../core/limits';
+import { parseDocument } from '../core/parseDocument';
 import { err, ok, type Result } from '../core/result';
+import { parseBoundedJson } from '../core/util/boundedJson';
+import { decodeText, type DecodedText } from '../core/util/textDecoding';
+import { readRegularFile, resolveInside } from './boundedRead';
 import { tf } from './nodeEnv';
 
 /** Write `dir/model.json` and `dir/weights.bin` (the folder is created); returns model.json's path. */
@@ -37,17 +42,18 @@ export async function writeModelFiles(
 }
 
 /**
- * Reads weight files from the folder of a model.json. A file that cannot be read counts as
- * missing, so the import names it.
+ * Reads weight files from the folder of a model.json. A file that does not exist counts as
+ * missing, so the import names it; one that links out of the folder, or is not a regular
+ * file, or is too large, is an error.
  */
 function weightFilesBeside(modelJsonPath: string): WeightFileReader {
   const dir = path.dirname(modelJsonPath);
   return async (name) => {
-    try {
-      return ok(new Uint8Array(await readFile(path.join(dir, name))));
-    } catch {
-      return ok(undefined);
-    }
+    const target = await resolveInside(dir, name);
+    if (!target.ok) return target;
+    if (target.value === undefined) return ok(undefined);
+    const bytes = await readRegularFile(target.value, LIMITS.weightBytes);
+    return bytes.ok ? bytes : err(`The weight file "${name}" ${bytes.error}`);
   };
 }
 
@@ -60,43 +66,64 @@ export interface GraphOrModel {
   notes: string[];
 }
 
-/** The bytes of `file`, refusing folders, missing files and anything too large to be ours. */
-async function readInputFile(file: string): Promise<Result<Uint8Array>> {
-  try {
-    const info = await stat(file);
-    if (info.isDirectory()) return err('is a folder, not a file.');
-    if (info.size > MAX_WEIGHT_BYTES + MAX_DOCUMENT_BYTES) {
-      return err(`is ${(info.size / 2 ** 20).toFixed(0)} MB; too large to be a graph or a model.`);
-    }
-    return ok(new Uint8Array(await readFile(file)));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return err(code === 'ENOENT' ? 'file not found.' : (e as Error).message);
-  }
+/** How the text of a file was decoded, when that is worth saying (UTF-16, a byte-order mark). */
+function encodingNote({ encoding, bom }: DecodedText): string | undefined {
+  if (encoding === 'UTF-8' && !bom) return undefined;
+  return `the file is ${encoding} text${bom ? ' with a byte-order mark' : ''}; read as such.`;
 }
 
 /**
  * A graph document, a model.json (weights read from the files it names, beside it; a
- * topology-only one opens without weights), or a model zip; or why not, in words that
- * follow the file name.
+ * topology-only one opens without weights), a model zip, a PNG or SVG picture saved by
+ * Tensorweave, or a share link (`https://…#graph=…`); or why not, in words that follow the
+ * file name.
  */
 export async function readGraphOrModel(file: string): Promise<Result<GraphOrModel>> {
-  const bytes = await readInputFile(file);
+  const token = /^https?:\/\/[^#]*#/i.test(file)
+    ? shareTokenFromHash(file.slice(file.indexOf('#')))
+    : undefined;
+  if (token !== undefined) return asGraph(decodeShareToken(token), []);
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.png') || lower.endsWith('.svg')) {
+    const bytes = await readRegularFile(file, LIMITS.modelJsonBytes);
+    if (!bytes.ok) return bytes;
+    if (lower.endsWith('.png')) return asGraph(extractGraphFromPng(bytes.value), []);
+    const svg = decodeText(bytes.value);
+    return asGraph(extractGraphFromSvg(svg.text), []);
+  }
+  const isZip = lower.endsWith('.zip');
+  const bytes = await readRegularFile(file, isZip ? LIMITS.unzippedBytes : LIMITS.modelJsonBytes);
   if (!bytes.ok) return bytes;
-  if (file.toLowerCase().endsWith('.zip')) return openTrainedModel({ zip: bytes.value });
-  const text = new TextDecoder().decode(bytes.value);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined; // parseDocument reports the syntax error with its position
-  }
+  return isZip ? openTrainedModel({ zip: bytes.value }) : readJsonFile(file, bytes.value);
+}
+
+async function readJsonFile(file: string, bytes: Uint8Array): Promise<Result<GraphOrModel>> {
+  const decoded = decodeText(bytes);
+  const note = encodingNote(decoded);
+  const withNote = <T>(r: Result<T>): Result<T> =>
+    r.ok || !note ? r : err(`${r.error} (${note.replace(/; read as such\.$/, '')})`);
+  const json = parseBoundedJson(decoded.text, { maxChars: LIMITS.modelJsonBytes, what: 'The file' });
+  if (!json.ok) return withNote(json);
+  const notes = note ? [note] : [];
   // A layers model.json, or a bare Keras topology (Keras 3 `model.to_json()`, topology only).
-  if (json && typeof json === 'object' && ('modelTopology' in json || 'class_name' in json)) {
-    return openTrainedModel({ modelJson: text, readWeightFile: weightFilesBeside(file) });
+  const value = json.value;
+  if (value && typeof value === 'object' && ('modelTopology' in value || 'class_name' in value)) {
+    const model = await openTrainedModel({
+      modelJson: decoded.text,
+      readWeightFile: weightFilesBeside(file),
+    });
+    return model.ok ? ok({ ...model.value, notes: [...notes, ...model.value.notes] }) : withNote(model);
   }
-  const parsed = parseDocument(text);
-  return parsed.ok ? ok({ doc: parsed.value, weights: undefined, notes: [] }) : parsed;
+  return withNote(asGraph(parseDocument(decoded.text), notes));
+}
+
+function asGraph(parsed: Result<GraphDocument>, notes: string[]): Result<GraphOrModel> {
+  return parsed.ok ? ok({ doc: parsed.value, weights: undefined, notes }) : parsed;
+}
+
+/** A failure inside a `tf.io` handler, which can only throw. */
+function fail(file: string, message: string): never {
+  throw new Error(`${file}: ${message}`);
 }
 
 /** A `tf.io` load handler reading a `model.json` (and the weight files it lists) from disk. */
@@ -104,18 +131,32 @@ export function fileLoadHandler(modelJsonPath: string): tfjs.io.IOHandler {
   return {
     async load(): Promise<tfjs.io.ModelArtifacts> {
       const dir = path.dirname(modelJsonPath);
-      const json = JSON.parse(await readFile(modelJsonPath, 'utf8')) as tfjs.io.ModelJSON;
-      const groups = json.weightsManifest ?? [];
+      const bytes = await readRegularFile(modelJsonPath, LIMITS.modelJsonBytes);
+      if (!bytes.ok) fail(modelJsonPath, bytes.error);
+      const parsed = parseBoundedJson(decodeText(bytes.value).text, {
+        maxChars: LIMITS.modelJsonBytes,
+        what: 'model.json',
+      });
+      if (!parsed.ok) fail(modelJsonPath, parsed.error);
+      const json = parsed.value as tfjs.io.ModelJSON;
+      const groups = (json.weightsManifest as unknown) ?? [];
+      if (!Array.isArray(groups)) fail(modelJsonPath, '"weightsManifest" must be a list.');
+      const manifest = groups as tfjs.io.WeightsManifestConfig;
       const buffers: ArrayBuffer[] = [];
-      for (const p of groups.flatMap((g) => g.paths)) {
-        buffers.push(new Uint8Array(await readFile(path.join(dir, p))).slice().buffer as ArrayBuffer);
+      for (const p of manifest.flatMap((g) => g.paths)) {
+        const target = await resolveInside(dir, p);
+        if (!target.ok) fail(modelJsonPath, target.error);
+        if (target.value === undefined) fail(modelJsonPath, `the weight file "${p}" is missing.`);
+        const weights = await readRegularFile(target.value, LIMITS.weightBytes);
+        if (!weights.ok) fail(p, weights.error);
+        buffers.push(weights.value.slice().buffer as ArrayBuffer);
       }
       return {
         modelTopology: json.modelTopology,
         format: json.format,
         generatedBy: json.generatedBy,
         convertedBy: json.convertedBy,
-        weightSpecs: groups.flatMap((g) => g.weights),
+        weightSpecs: manifest.flatMap((g) => g.weights),
         weightData: tf.io.CompositeArrayBuffer.join(buffers),
       };
     },

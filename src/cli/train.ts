@@ -18,7 +18,7 @@ import { runSettingsOf } from '../training/options';
 import { train } from '../training/train';
 import type { TrainProgress } from '../training/types';
 import { applyWeights, saveArtifacts, type LayerWeights } from '../training/weights';
-import { formatDuration, formatInt, formatPercent, table } from './format';
+import { formatDuration, formatInt, formatPercent, printable, shortened, table } from './format';
 import { readGraphOrModel, writeModelFiles } from './modelFiles';
 import { nodeReadBytes, tf, useBackend } from './nodeEnv';
 import { applyFlags, InputError, parseFlags, usage, type Flags } from './trainFlags';
@@ -57,8 +57,18 @@ function describeTraining(doc: GraphDocument): string {
   return `${t.optimizer.type}, learning rate ${t.learningRate}, batch ${t.batchSize}, ${duration}, seed ${t.seed}, validation ${formatInt(t.validationCount)} images`;
 }
 
+/**
+ * Everything the CLI prints passes through `printable`: file names, node ids and types, layer
+ * names and the messages that quote them all come from files, so escaping at this one seam
+ * means no terminal escape sequence from a file can reach the terminal.
+ */
+function escapedIo(io: CliIo): CliIo {
+  return { ...io, stdout: (t) => io.stdout(printable(t)), stderr: (t) => io.stderr(printable(t)) };
+}
+
 /** Run the CLI; resolves to the exit code. Never throws for user errors. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = escapedIo(rawIo);
   let flags: Flags;
   try {
     flags = parseFlags(argv);
@@ -76,6 +86,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   // Human-readable output goes to stderr when stdout carries the JSON line.
   const say = flags.json ? io.stderr : io.stdout;
   const file = flags.graph;
+  const shown = shortened(file);
 
   let doc: GraphDocument;
   let weights: LayerWeights | undefined;
@@ -92,20 +103,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     weights = input.weights;
     doc = applyFlags(input.doc, flags);
-    for (const note of input.notes) say(`${file}: note: ${note}\n`);
+    for (const note of input.notes) say(`${shown}: note: ${note}\n`);
   } catch (e) {
     if (e instanceof InputError) {
-      io.stderr(`${file}: ${e.message}\n`);
+      io.stderr(`${shown}: ${e.message}\n`);
       return 2;
     }
     throw e;
   }
 
   const analysis = analyzeGraph(doc);
-  for (const d of analysis.diagnostics) io.stderr(`${file}: ${formatDiagnostic(d)}\n`);
+  for (const d of analysis.diagnostics) io.stderr(`${shown}: ${formatDiagnostic(d)}\n`);
   if (!analysis.valid) {
     const errors = analysis.diagnostics.filter((d) => d.severity === 'error').length;
-    io.stderr(`${file}: the graph has ${errors} error${errors === 1 ? '' : 's'}; nothing was trained.\n`);
+    io.stderr(`${shown}: the graph has ${errors} error${errors === 1 ? '' : 's'}; nothing was trained.\n`);
     return 2;
   }
 
@@ -190,9 +201,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
 
     if (result.status === 'failed') {
-      io.stderr(`${file}: training failed: ${result.message}\n`);
+      io.stderr(`${shown}: training failed: ${result.message}\n`);
     } else if (result.status === 'aborted') {
-      io.stderr(`${file}: training stopped after ${result.steps} steps.\n`);
+      io.stderr(`${shown}: training stopped after ${result.steps} steps.\n`);
     }
     if (flags.out !== undefined && result.status !== 'failed') {
       // The graph document travels inside model.json, so the model imports back exactly.

@@ -15,11 +15,12 @@ import { inferShapes } from './analysis/shapes';
 import { warnSoftmaxMissing, warnUnreachable } from './analysis/lossChecks';
 import { countTotals } from './analysis/totals';
 import type { GraphAnalysis } from './analysis/types';
+import { LIMITS } from './limits';
 
 export type { GraphAnalysis, NodeAnalysis } from './analysis/types';
 
-/** Default ceiling on trainable parameters: refused before any tensor is allocated. */
-export const DEFAULT_MAX_PARAMS = 20_000_000;
+/** Default ceiling on trainable parameters (`LIMITS.parameters`): refused before any tensor is allocated. */
+export const DEFAULT_MAX_PARAMS = LIMITS.parameters;
 
 export interface AnalyzeOptions {
   maxParams?: number;

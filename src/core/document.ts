@@ -2,6 +2,7 @@
  * The graph document: the one source of truth that the editor shows, the compiler reads and
  * the CLI trains. Version 1 of the on-disk format.
  */
+import { LIMITS } from './limits';
 import { DEFAULT_VALIDATION_COUNT, TRAIN_FILE_IMAGES } from './mnist';
 import { z } from 'zod';
 
@@ -17,7 +18,16 @@ export const zId = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[A-Za-z0-9_.-]+$/, 'may contain only letters, digits, "_", "." and "-"');
 
-export const zPosition = z.object({ x: z.number().finite(), y: z.number().finite() });
+/**
+ * A canvas coordinate. Values past ±`LIMITS.coordinate` are pulled back to it rather than
+ * refused: the graph stays usable (Fit can reach every node) and nothing else is lost.
+ */
+const zCoordinate = z
+  .number()
+  .finite()
+  .transform((v) => Math.max(-LIMITS.coordinate, Math.min(LIMITS.coordinate, v)));
+
+export const zPosition = z.object({ x: zCoordinate, y: zCoordinate });
 export type Position = z.infer<typeof zPosition>;
 
 /**
@@ -101,8 +111,8 @@ export const zDocumentV1 = z.object({
   version: z.literal(1),
   name: z.string().min(1).max(200),
   description: z.string().max(5000).default(''),
-  nodes: z.array(zNode).max(5000),
-  edges: z.array(zEdge).max(20000),
+  nodes: z.array(zNode).max(LIMITS.nodes, `must have at most ${LIMITS.nodes} nodes`),
+  edges: z.array(zEdge).max(LIMITS.edges, `must have at most ${LIMITS.edges} edges`),
   training: zTraining,
 });
 /** A parsed, structurally valid document. Semantic checks are `validateGraph`'s job. */

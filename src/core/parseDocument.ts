@@ -5,10 +5,13 @@
  */
 import { z } from 'zod';
 import { DOCUMENT_FORMAT, DOCUMENT_VERSION, zDocumentV1, type GraphDocument } from './document';
+import { LIMITS } from './limits';
 import { err, ok, type Result } from './result';
+import { parseBoundedJson } from './util/boundedJson';
+import { valueDeeperThan } from './util/jsonDepth';
 
-/** Largest document text accepted, so a hostile file cannot exhaust memory. */
-export const MAX_DOCUMENT_BYTES = 5 * 1024 * 1024;
+/** Largest document text accepted: `LIMITS.documentBytes`, under the name callers know. */
+export const MAX_DOCUMENT_BYTES = LIMITS.documentBytes;
 
 /** One migration: takes a document of version `from` and returns one of version `from + 1`. */
 type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
@@ -37,34 +40,33 @@ export function formatZodIssue(issue: z.core.$ZodIssue, doc?: unknown): string {
   return `${where}: ${issue.message}`;
 }
 
-/** Size in binary megabytes, one decimal, as file managers show it. */
-function toMB(bytes: number): string {
-  return (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '');
-}
-
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**
- * Parse a document from JSON text or an already-parsed value.
- * Refuses foreign files, future versions and malformed structure with a message naming the
- * field; never throws.
+ * Parse a document from JSON text or an already-parsed value (an autosave, the graph inside a
+ * model.json). Refuses foreign files, future versions, malformed structure and anything past
+ * `LIMITS` (size, nesting, nodes, edges) with a message naming the field; never throws. Text
+ * and values obey the same nesting limit, so whatever is accepted can be saved and restored.
  */
 export function parseDocument(input: string | unknown): Result<GraphDocument> {
-  let raw: unknown = input;
-  if (typeof input === 'string') {
-    if (input.length > MAX_DOCUMENT_BYTES) {
-      return err(
-        `The file is ${toMB(input.length)} MB; a graph document is at most ${toMB(MAX_DOCUMENT_BYTES)} MB.`,
-      );
-    }
+  let text: string;
+  if (typeof input === 'string') text = input;
+  else {
+    // A value is read as the text Save would write for it: the same limits apply, and what
+    // JSON cannot hold (NaN, undefined, cycles) is settled now rather than lost on restore.
+    if (valueDeeperThan(input, LIMITS.jsonDepth))
+      return err(`The graph nests arrays or objects more than ${LIMITS.jsonDepth} deep; refusing it.`);
     try {
-      raw = JSON.parse(input);
+      text = JSON.stringify(input) ?? 'null';
     } catch (e) {
-      return err(`The file is not valid JSON: ${(e as Error).message}.`);
+      return err(`The graph cannot be saved as JSON: ${(e as Error).message}.`);
     }
   }
+  const json = parseBoundedJson(text, { maxChars: LIMITS.documentBytes, what: 'The file' });
+  if (!json.ok) return json;
+  const raw = json.value;
   if (!isRecord(raw))
     return err('The file is not a Tensorweave graph: expected a JSON object at the top level.');
   if (raw.format !== DOCUMENT_FORMAT) {

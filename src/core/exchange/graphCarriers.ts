@@ -3,16 +3,17 @@
  * the URL) and a PNG picture of the canvas (the document in a tEXt chunk). Both decode through
  * `parseDocument`, so a damaged or hostile carrier is refused like any bad file.
  */
-import {
-  compressToBase64,
-  compressToEncodedURIComponent,
-  decompressFromBase64,
-  decompressFromEncodedURIComponent,
-} from 'lz-string';
-import { addMetadata, getMetadata } from 'meta-png';
+import * as lzString from 'lz-string';
+import * as metaPng from 'meta-png';
 import type { GraphDocument } from '../document';
-import { MAX_DOCUMENT_BYTES, parseDocument, serializeDocument } from '../parseDocument';
+import { formatMegabytes, LIMITS } from '../limits';
+import { parseDocument, serializeDocument } from '../parseDocument';
 import { err, type Result } from '../result';
+import { decompressBase64, decompressUriComponent } from '../util/boundedLzString';
+import { namedExports } from '../util/commonJs';
+
+const { compressToBase64, compressToEncodedURIComponent } = namedExports(lzString);
+const { addMetadata, getMetadata } = namedExports(metaPng);
 
 /** The URL hash parameter and the PNG tEXt keyword that hold a graph. */
 export const SHARE_PARAM = 'graph';
@@ -25,16 +26,18 @@ export function encodeShareToken(doc: GraphDocument): string {
 
 /** The document in a share token, or why it cannot be read. */
 export function decodeShareToken(token: string): Result<GraphDocument> {
-  if (token.length > MAX_DOCUMENT_BYTES) return err('The share link is too long to be a Tensorweave graph.');
-  let text: string | null;
-  try {
-    text = decompressFromEncodedURIComponent(token);
-  } catch {
-    text = null;
+  if (token.length > LIMITS.documentBytes)
+    return err('The share link is too long to be a Tensorweave graph.');
+  // Inflation stops at the document limit: a small token must not expand to gigabytes.
+  const text = decompressUriComponent(token, LIMITS.documentBytes);
+  if (!text.ok) {
+    return err(
+      text.reason === 'too-large'
+        ? `The share link's graph is larger than ${formatMegabytes(LIMITS.documentBytes)}; refusing it.`
+        : 'The share link is damaged: its graph could not be decompressed. Ask for the link again.',
+    );
   }
-  if (!text)
-    return err('The share link is damaged: its graph could not be decompressed. Ask for the link again.');
-  return parseDocument(text);
+  return parseDocument(text.text);
 }
 
 /** A share URL for `doc` on the page at `base` (its hash is replaced). */
@@ -48,6 +51,24 @@ export function shareUrl(base: string, doc: GraphDocument): string {
 export function shareTokenFromHash(hash: string): string | undefined {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   return params.get(SHARE_PARAM) ?? undefined;
+}
+
+/**
+ * The document a picture carries as base64 lz-string text (a PNG tEXt chunk, an SVG
+ * `<metadata>`), inflated no further than the document limit.
+ */
+export function parseCarriedDocument(stored: string, picture: 'PNG' | 'SVG'): Result<GraphDocument> {
+  if (stored.length > LIMITS.documentBytes)
+    return err(`The graph inside this ${picture} is larger than ${formatMegabytes(LIMITS.documentBytes)}.`);
+  const text = decompressBase64(stored, LIMITS.documentBytes);
+  if (!text.ok) {
+    return err(
+      text.reason === 'too-large'
+        ? `The graph inside this ${picture} expands past ${formatMegabytes(LIMITS.documentBytes)}; refusing it.`
+        : `The graph inside this ${picture} is damaged and could not be decompressed.`,
+    );
+  }
+  return parseDocument(text.text);
 }
 
 /** The PNG with the document embedded; the picture itself is unchanged. */
@@ -70,7 +91,5 @@ export function extractGraphFromPng(png: Uint8Array): Result<GraphDocument> {
   if (stored === undefined) {
     return err('This PNG holds no Tensorweave graph. Only pictures saved by Tensorweave carry one.');
   }
-  const text = decompressFromBase64(stored);
-  if (!text) return err('The graph inside this PNG is damaged and could not be decompressed.');
-  return parseDocument(text);
+  return parseCarriedDocument(stored, 'PNG');
 }

@@ -3,13 +3,17 @@
  * shape and parameter count, edges labelled with tensor shapes, and the graph document itself
  * inside `<metadata>`, so dropping the picture back onto Tensorweave restores the graph.
  */
-import { compressToBase64, decompressFromBase64 } from 'lz-string';
+import * as lzString from 'lz-string';
 import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument } from '../document';
 import type { NodeCategory } from '../nodeSpec';
-import { parseDocument, serializeDocument } from '../parseDocument';
+import { serializeDocument } from '../parseDocument';
 import { err, type Result } from '../result';
 import { formatShape } from '../shape';
+import { namedExports } from '../util/commonJs';
+import { parseCarriedDocument } from './graphCarriers';
+
+const { compressToBase64 } = namedExports(lzString);
 
 const WIDTH = 184;
 const HEIGHT = 78;
@@ -92,7 +96,5 @@ export function extractGraphFromSvg(svg: string): Result<GraphDocument> {
   const match = /<metadata id="tensorweave-graph">([A-Za-z0-9+/=]*)<\/metadata>/.exec(svg);
   if (!match)
     return err('This SVG holds no Tensorweave graph. Only pictures saved by Tensorweave carry one.');
-  const text = decompressFromBase64(match[1]!);
-  if (!text) return err('The graph inside this SVG is damaged and could not be decompressed.');
-  return parseDocument(text);
+  return parseCarriedDocument(match[1]!, 'SVG');
 }

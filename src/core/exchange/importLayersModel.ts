@@ -107,7 +107,15 @@ export function modelJsonToGraph(
     },
   };
   layoutByDepth(doc);
-  return ok({ doc, files, manifest, notes: [...read.value.notes, ...graph.value.notes, ...training.notes] });
+  // The same limits as any opened file, so an imported graph can always be saved and restored.
+  const checked = parseDocument(doc);
+  if (!checked.ok) return err(`The model cannot become a Tensorweave graph: ${checked.error}`);
+  return ok({
+    doc: checked.value,
+    files,
+    manifest,
+    notes: [...read.value.notes, ...graph.value.notes, ...training.notes],
+  });
 }
 
 /**

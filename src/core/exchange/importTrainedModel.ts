@@ -6,7 +6,9 @@
  * compiled model is `src/training/weights.ts`'s job.
  */
 import type { GraphDocument } from '../document';
+import { LIMITS } from '../limits';
 import { err, ok, type Result } from '../result';
+import { parseBoundedJson } from '../util/boundedJson';
 import { modelJsonToGraph, readWeights } from './importLayersModel';
 import { MODEL_JSON, unzipModel } from './modelArchive';
 
@@ -69,13 +71,9 @@ export async function openTrainedModel(source: TrainedModelSource): Promise<Resu
       readWeightFile: (name) => Promise.resolve(ok(files.value.get(name))),
     });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(source.modelJson);
-  } catch (e) {
-    return err(`model.json is not valid JSON: ${(e as Error).message}.`);
-  }
-  const graph = modelJsonToGraph(json);
+  const json = parseBoundedJson(source.modelJson, { maxChars: LIMITS.modelJsonBytes, what: 'model.json' });
+  if (!json.ok) return json;
+  const graph = modelJsonToGraph(json.value);
   if (!graph.ok) return graph;
   const { doc, manifest, files, notes } = graph.value;
   const loaded = new Map<string, Uint8Array>();

@@ -1,13 +1,15 @@
 /**
  * The trained model as one download: a zip with `model.json` (TensorFlow.js layers format,
  * the graph document inside its metadata), `weights.bin` and `graph.json`. Reading a zip back
- * is guarded against archive bombs: sizes are checked before anything is inflated.
+ * is guarded against archive bombs: declared sizes are checked before anything is inflated,
+ * real sizes while inflating.
  */
-import { unzipSync, zipSync, strToU8 } from 'fflate';
+import { strToU8, Unzip, UnzipInflate, unzipSync, zipSync } from 'fflate';
 import type { GraphDocument } from '../document';
+import { formatMegabytes, LIMITS } from '../limits';
 import { serializeDocument } from '../parseDocument';
 import { err, ok, type Result } from '../result';
-import { MAX_WEIGHT_BYTES, METADATA_KEY } from './importLayersModel';
+import { METADATA_KEY } from './importLayersModel';
 
 export const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
@@ -44,30 +46,93 @@ export function zipModel(artifacts: ModelArtifactsLike, doc: GraphDocument): Uin
   );
 }
 
-/** Largest total a zip may inflate to. */
-const MAX_UNZIPPED = MAX_WEIGHT_BYTES + 16 * 1024 * 1024;
+/** Compressed bytes fed to the inflater at a time: at most ~16 MB of output per step. */
+const CHUNK = 16 * 1024;
 
-/** The files of a model zip by base name (folders inside the zip are ignored), or why not. */
-export function unzipModel(bytes: Uint8Array): Result<Map<string, Uint8Array>> {
-  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b)
-    return err('The file is not a zip archive.');
+const tooBig = () =>
+  err(`The zip archive unpacks to more than ${formatMegabytes(LIMITS.unzippedBytes)}; refusing it.`);
+
+/** The sizes the central directory declares, summed, without inflating anything. */
+function declaredSize(bytes: Uint8Array): Result<number> {
   let total = 0;
-  let tooBig = false;
-  let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes, {
+    unzipSync(bytes, {
       filter: (file) => {
         total += file.originalSize;
-        if (total > MAX_UNZIPPED) tooBig = true;
-        return !tooBig && !file.name.endsWith('/');
+        return false;
       },
     });
   } catch (e) {
     return err(`The zip archive is damaged: ${(e as Error).message}.`);
   }
-  if (tooBig) return err(`The zip archive unpacks to more than ${MAX_UNZIPPED / 2 ** 20} MB; refusing it.`);
+  return ok(total);
+}
+
+/**
+ * Inflate every file, counting output as it appears: compressed bytes go in small chunks, so a
+ * bomb (a file that claims 1 KB and inflates to gigabytes) is stopped within one chunk of
+ * passing its declared size or the total cap, instead of after the whole thing is inflated.
+ */
+function inflateCounted(bytes: Uint8Array): Result<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
-  for (const [path, data] of Object.entries(files)) out.set(path.split('/').pop()!, data);
-  if (!out.has(MODEL_JSON)) return err('The zip archive has no model.json.');
-  return ok(out);
+  let total = 0;
+  let failure: Result<never> | undefined;
+  const unzip = new Unzip((file) => {
+    if (file.name.endsWith('/')) return;
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    file.ondata = (e, data, final) => {
+      if (failure) return;
+      if (e) {
+        failure = err(`The zip archive is damaged: ${e.message}.`);
+        return;
+      }
+      size += data.length;
+      total += data.length;
+      if (total > LIMITS.unzippedBytes) failure = tooBig();
+      else if (file.originalSize !== undefined && size > file.originalSize)
+        failure = err(`The zip archive is damaged: "${file.name}" inflates past the size it declares.`);
+      else parts.push(data);
+      if (failure) file.terminate();
+      else if (final) out.set(file.name.split('/').pop()!, concat(parts, size));
+    };
+    file.start();
+  });
+  unzip.register(UnzipInflate);
+  try {
+    for (let at = 0; at < bytes.length && !failure; at += CHUNK) {
+      unzip.push(bytes.subarray(at, at + CHUNK), at + CHUNK >= bytes.length);
+    }
+  } catch (e) {
+    return err(`The zip archive is damaged: ${(e as Error).message}.`);
+  }
+  return failure ?? ok(out);
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+}
+
+/**
+ * The files of a model zip by base name (folders inside the zip are ignored), or why not. The
+ * declared sizes are checked before anything is inflated, and the real sizes while inflating,
+ * both against `LIMITS.unzippedBytes`.
+ */
+export function unzipModel(bytes: Uint8Array): Result<Map<string, Uint8Array>> {
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b)
+    return err('The file is not a zip archive.');
+  const declared = declaredSize(bytes);
+  if (!declared.ok) return declared;
+  if (declared.value > LIMITS.unzippedBytes) return tooBig();
+  const files = inflateCounted(bytes);
+  if (!files.ok) return files;
+  if (!files.value.has(MODEL_JSON)) return err('The zip archive has no model.json.');
+  return files;
 }

@@ -5,6 +5,7 @@
  * field: `model.json: modelTopology.config.layers[2].config: expected object, received string`.
  */
 import { z } from 'zod';
+import { LIMITS } from '../limits';
 import { formatZodIssue } from '../parseDocument';
 import { zWeightsManifest } from './weightsManifest';
 
@@ -55,9 +56,15 @@ export const zTopology = z.looseObject({
     z.looseObject(
       {
         name: z.unknown().optional(),
-        layers: z.array(zKerasLayerJson, {
-          error: 'model.json: modelTopology.config.layers is missing; this is not a Keras layers model.',
-        }),
+        layers: z
+          .array(zKerasLayerJson, {
+            error: 'model.json: modelTopology.config.layers is missing; this is not a Keras layers model.',
+          })
+          // Refused before conversion: each layer becomes at least one node.
+          .max(LIMITS.nodes, {
+            error: (issue) =>
+              `The model has ${String((issue.input as unknown[]).length)} layers; Tensorweave opens at most ${LIMITS.nodes}.`,
+          }),
         // Keras 2: [[name, node, tensor], …]; Keras 3: one flat [name, node, tensor] for a
         // single tensor; bare names in some writers.
         input_layers: z.array(z.unknown()).optional(),

@@ -7,10 +7,11 @@
 import { z } from 'zod';
 import { analyzeGraph } from '../analyze';
 import type { GraphDocument } from '../document';
+import { LIMITS } from '../limits';
 import { err, ok, type Result } from '../result';
 
 /** The largest total weight size accepted (and so the largest allocation a file can cause). */
-export const MAX_WEIGHT_BYTES = 256 * 1024 * 1024;
+export const MAX_WEIGHT_BYTES = LIMITS.weightBytes;
 /** The largest dimension a weight may declare. */
 const MAX_DIMENSION = 1e8;
 

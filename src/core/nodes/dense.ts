@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { defineNode } from '../nodeSpec';
 import { formatInitializer, makeInitializer, zInitializer } from '../initializer';
+import { LIMITS } from '../limits';
 import { ok } from '../result';
 import { initializerArg, initializerFromKeras, literalArg } from './keras';
 
-/** Largest number of units a dense layer may have. */
-export const MAX_UNITS = 16384;
+/** Largest number of units a dense layer may have: `LIMITS.units`. */
+export const MAX_UNITS = LIMITS.units;
 
 /** Fully connected layer on the last axis: y = x·W + b. */
 export const denseNode = defineNode({

@@ -44,3 +44,23 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   }
   return { line, column: offset - start + 1 };
 }
+
+/**
+ * Whether an already-parsed value nests arrays and objects deeper than `maxDepth`, measured
+ * like `checkJsonDepth` measures text (so a value passes here exactly when its JSON would).
+ * Iterative, so a value built in memory (an autosave, a structured clone) cannot overflow it.
+ */
+export function valueDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  while (stack.length) {
+    const item = stack.pop()!;
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    const depth = item.depth + 1;
+    if (depth > maxDepth) return true;
+    const children: unknown[] = Array.isArray(item.value) ? item.value : Object.values(item.value);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) stack.push({ value: child, depth });
+    }
+  }
+  return false;
+}
