@@ -6,7 +6,6 @@
  * load the share-link and picture modules' UMD dependencies.
  */
 import { writeFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
 import { analyzeGraph } from '../core/analyze';
 import { generatePython } from '../core/codegen/python';
 import { generateTypeScript } from '../core/codegen/typescript';
@@ -22,7 +21,7 @@ import { applyWeights, saveArtifacts } from '../training/weights';
 import { parseExportFlags, usage, type ExportFlags, type Target } from './exportFlags';
 import { readGraphOrModel, type GraphOrModel } from './modelFiles';
 import { tf, useBackend } from './nodeEnv';
-import type { CliIo } from './train';
+import { runIfEntryPoint, type CliIo } from './entryPoint';
 import { InputError } from './trainFlags';
 
 /** What an export made: text (may go to stdout) or bytes (always to a file). */
@@ -162,20 +161,4 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isEntryPoint) {
-  const io: CliIo = {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    isTTY: Boolean(process.stdout.isTTY),
-  };
-  main(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`internal error (a bug, please report it): ${(e as Error).stack ?? String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntryPoint(import.meta.url, main);

@@ -9,7 +9,7 @@ import { analyzeGraph } from '../../../src/core/analyze';
 import type { GraphDocument } from '../../../src/core/document';
 import type { Initializer } from '../../../src/core/initializer';
 import type { LossParams } from '../../../src/core/nodes/loss';
-import { edge, graph, node } from './fixtures';
+import { edge, graph, loadPreset, node } from './fixtures';
 
 /** Every layer kind, two initialisers, Adam and a mean-reduced squared error. */
 export function branching(): GraphDocument {
@@ -191,5 +191,35 @@ export function expectSummaryMatches(
     steps: run.steps,
     batch_size: run.batchSize,
     params: analysis.totalParams,
+  });
+}
+
+/**
+ * Run a script with `--summary-json` on the hidden-layer preset (with `--lr` and `--epochs`)
+ * and on the branching graph (with `--batch-size` and `branchingFlags`), and check both.
+ */
+export async function expectScriptsBuildTheGraphs(
+  language: Language,
+  runScript: (name: string, doc: GraphDocument, flags: string[]) => Promise<RunResult>,
+  branchingFlags: string[] = [],
+): Promise<void> {
+  const hidden = loadPreset('hidden-layer');
+  const hiddenRun = await runScript('hidden', hidden, ['--summary-json', '--lr', '0.002', '--epochs', '2']);
+  expectSummaryMatches(summaryLine(hiddenRun), hidden, language, {
+    learningRate: 0.002,
+    steps: 1100,
+    batchSize: 100,
+  });
+  const branch = branching();
+  const branchRun = await runScript('branching', branch, [
+    '--summary-json',
+    '--batch-size',
+    '50',
+    ...branchingFlags,
+  ]);
+  expectSummaryMatches(summaryLine(branchRun), branch, language, {
+    learningRate: branch.training.learningRate,
+    steps: 2200, // 2 epochs of 55,000 / 50
+    batchSize: 50,
   });
 }

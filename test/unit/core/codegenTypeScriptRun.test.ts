@@ -9,7 +9,7 @@ import { analyzeGraph } from '../../../src/core/analyze';
 import { generateTypeScript } from '../../../src/core/codegen/typescript';
 import type { GraphDocument } from '../../../src/core/document';
 import { readGraphOrModel } from '../../../src/cli/modelFiles';
-import { branching, expectSummaryMatches, printed, run, summaryLine } from './codegenCheck';
+import { expectScriptsBuildTheGraphs, printed, run } from './codegenCheck';
 import { loadPreset } from './fixtures';
 
 // Inside the repository so that the script's imports resolve from node_modules.
@@ -25,28 +25,9 @@ function writeScript(name: string, doc: GraphDocument): string {
 
 describe('the generated TypeScript script, run', () => {
   it('builds the graph: layers, initialisers, loss reduction, optimizer, flags', async () => {
-    const hidden = loadPreset('hidden-layer');
-    const hiddenRun = await run(
-      tsx,
-      [writeScript('hidden', hidden), '--summary-json', '--lr', '0.002', '--epochs', '2'],
-      dir,
+    await expectScriptsBuildTheGraphs('typescript', async (name, doc, flags) =>
+      run(tsx, [writeScript(name, doc), ...flags], dir),
     );
-    expectSummaryMatches(summaryLine(hiddenRun), hidden, 'typescript', {
-      learningRate: 0.002,
-      steps: 1100,
-      batchSize: 100,
-    });
-    const branch = branching();
-    const branchRun = await run(
-      tsx,
-      [writeScript('branching', branch), '--summary-json', '--batch-size', '50'],
-      dir,
-    );
-    expectSummaryMatches(summaryLine(branchRun), branch, 'typescript', {
-      learningRate: branch.training.learningRate,
-      steps: 2200, // 2 epochs of 55,000 / 50
-      batchSize: 50,
-    });
   });
 
   it('refuses a bad flag with a message and exit code 1', async () => {
