@@ -1,29 +1,21 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/export';
 import { readGraphOrModel, writeModelFiles } from '../../../src/cli/modelFiles';
 import { tf, useBackend } from '../../../src/cli/nodeEnv';
-import type { CliIo } from '../../../src/cli/train';
 import { analyzeGraph } from '../../../src/core/analyze';
 import { compileGraph } from '../../../src/core/compile';
 import { decodeShareToken, shareTokenFromHash } from '../../../src/core/exchange/graphCarriers';
 import { extractGraphFromSvg } from '../../../src/core/exchange/graphSvg';
 import { saveArtifacts } from '../../../src/training/weights';
 import { loadPreset } from '../core/fixtures';
+import { cliRunner, scratchFolder } from './runCli';
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'tensorweave-export-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchFolder('tensorweave-export-');
 
-async function run(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), isTTY: false };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const run = cliRunner(main);
 
 describe('export CLI: bad input exits 2 naming the file and field, failures exit 1', () => {
   it.each([
