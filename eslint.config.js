@@ -9,7 +9,7 @@ import prettier from 'eslint-config-prettier';
 const uiPackages = ['vue', 'pinia', 'rete', 'rete-*', '@vue/*'];
 
 export default defineConfigWithVueTs(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'out/**', 'runs/**', '.tmp/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'out/**', 'runs/**', '.tmp/**', '.venv/**'] },
   pluginVue.configs['flat/recommended'],
   vueTsConfigs.recommended,
   {

@@ -4,7 +4,6 @@
  * 2 invalid input (file, graph or flags), 1 failure during training (e.g. the loss diverged).
  */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import cliProgress from 'cli-progress';
 import { analyzeGraph, summarize } from '../core/analyze';
 import { compileGraph, type CompiledGraph } from '../core/compile';
@@ -18,17 +17,13 @@ import { runSettingsOf } from '../training/options';
 import { train } from '../training/train';
 import type { TrainProgress } from '../training/types';
 import { applyWeights, saveArtifacts, type LayerWeights } from '../training/weights';
+import { runIfEntryPoint, type CliIo } from './entryPoint';
 import { formatDuration, formatInt, formatPercent, printable, shortened, table } from './format';
 import { readGraphOrModel, writeModelFiles } from './modelFiles';
 import { nodeReadBytes, tf, useBackend } from './nodeEnv';
 import { applyFlags, InputError, parseFlags, usage, type Flags } from './trainFlags';
 
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Whether stdout is a terminal (progress bar) or not (plain periodic lines). */
-  isTTY: boolean;
-}
+export type { CliIo };
 
 /** The per-node summary table with totals, as `--dry-run` prints it. */
 export function summaryTable(doc: GraphDocument): string {
@@ -273,20 +268,4 @@ function evaluateOnly(
 /** Shape helper re-exported for the summary tests. */
 export { formatShape };
 
-const isEntryPoint = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isEntryPoint) {
-  const io: CliIo = {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    isTTY: Boolean(process.stdout.isTTY),
-  };
-  main(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e: unknown) => {
-      process.stderr.write(`internal error (a bug, please report it): ${(e as Error).stack ?? String(e)}\n`);
-      process.exitCode = 1;
-    },
-  );
-}
+runIfEntryPoint(import.meta.url, main);

@@ -42,6 +42,8 @@ export interface CodePlan {
   learningRate: number;
   batchSize: number;
   steps: number;
+  /** The graph's duration in epochs, when it is given that way (steps then follow the batch size). */
+  epochs: number | undefined;
   trainCount: number;
   validationCount: number;
   seed: number;
@@ -65,18 +67,29 @@ const RESERVED = new Set([
 /** How a script's language writes the values a layer argument can hold. */
 export interface ArgumentWriter {
   literal(value: number | boolean | string): string;
-  initializer(init: Initializer, seed: number): string;
+  /** `seed` is an expression in the script's language. */
+  initializer(init: Initializer, seed: string): string;
 }
 
-/** One layer argument in a script's language; `seed` is the layer's seed in the script. */
-export function writeArgument(value: LayerArgValue, seed: number, writer: ArgumentWriter): string {
+/**
+ * One layer argument in a script's language. Seeds are expressions of the script's run seed
+ * (`seedVariable`), so `--seed` changes every initialiser: layer `index` gets
+ * `seed * 1000 + index`, its bias initialiser 500 more.
+ */
+export function writeArgument(
+  value: LayerArgValue,
+  seedVariable: string,
+  index: number,
+  writer: ArgumentWriter,
+): string {
+  const seed = (offset: number) => `${seedVariable} * 1000 + ${index + offset}`;
   switch (value.kind) {
     case 'literal':
       return writer.literal(value.value);
     case 'initializer':
-      return writer.initializer(value.value, seed + value.seedOffset);
+      return writer.initializer(value.value, seed(value.seedOffset));
     case 'seed':
-      return String(seed);
+      return seed(0);
   }
 }
 
@@ -153,21 +166,12 @@ export function planCode(doc: GraphDocument, analysis: GraphAnalysis): CodePlan 
     learningRate: t.learningRate,
     batchSize: t.batchSize,
     steps: totalStepsFor(t.duration, trainCount, t.batchSize),
+    epochs: t.duration.unit === 'epochs' ? t.duration.epochs : undefined,
     trainCount,
     validationCount: t.validationCount,
     seed: t.seed,
     totalParams: analysis.totalParams,
   };
-}
-
-/** A divisor of `steps` close to one pass over the data, so progress prints per "epoch". */
-export function reportingInterval(steps: number, stepsPerEpoch: number): number {
-  let best = 1;
-  for (let d = 1; d <= steps; d++) {
-    if (steps % d === 0 && Math.abs(d - stepsPerEpoch) < Math.abs(best - stepsPerEpoch)) best = d;
-    if (d > 4 * stepsPerEpoch) break;
-  }
-  return best;
 }
 
 export type { Initializer };

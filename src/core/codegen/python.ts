@@ -1,14 +1,15 @@
 /**
  * A runnable Python (TensorFlow/Keras) script that rebuilds and trains the same network: same
  * layers and initialisers, optimizer, loss and its reduction, batch size and number of steps,
- * on MNIST from `keras.datasets.mnist`, and prints the test accuracy.
+ * on MNIST from local IDX files or an mnist.npz (`--data`) or the Keras download, optionally
+ * under a `tf.distribute` strategy, and prints the test accuracy. Flags override the settings.
  */
 import type { Initializer } from '../initializer';
 import type { LayerArgValue } from '../nodeSpec';
 import { NUM_CLASSES } from '../mnist';
-import { stepsPerEpoch } from '../steps';
 import { fileStem } from '../util/fileStem';
-import { planCode, reportingInterval, writeArgument, type CodePlan, type PlannedLayer } from './plan';
+import { PYTHON_MAIN, PYTHON_SETUP, PYTHON_SUMMARY } from './pythonRuntime';
+import { planCode, writeArgument, type CodePlan, type PlannedLayer } from './plan';
 import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument } from '../document';
 
@@ -19,7 +20,7 @@ const py = (v: unknown): string => {
   return 'None';
 };
 
-function initializer(init: Initializer, seed: number): string {
+function initializer(init: Initializer, seed: string): string {
   switch (init.name) {
     case 'zeros':
       return '"zeros"';
@@ -32,18 +33,17 @@ function initializer(init: Initializer, seed: number): string {
   }
 }
 
-const argument = (value: LayerArgValue, seed: number): string =>
-  writeArgument(value, seed, { literal: py, initializer });
+const argument = (value: LayerArgValue, index: number): string =>
+  writeArgument(value, 'seed', index, { literal: py, initializer });
 
 /** `useBias` → `use_bias`: Keras's spelling of a tfjs option. */
 const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** `keras.layers.Dense(625, use_bias=True, …, name="hidden")(x)`, from the node's Keras mapping. */
-function layerCall(layer: PlannedLayer, plan: CodePlan, index: number): string {
-  const seed = plan.seed * 1000 + index;
+function layerCall(layer: PlannedLayer, index: number): string {
   const args = [
-    ...layer.args.filter((a) => a.positional).map((a) => argument(a.value, seed)),
-    ...layer.args.filter((a) => !a.positional).map((a) => `${snakeCase(a.name)}=${argument(a.value, seed)}`),
+    ...layer.args.filter((a) => a.positional).map((a) => argument(a.value, index)),
+    ...layer.args.filter((a) => !a.positional).map((a) => `${snakeCase(a.name)}=${argument(a.value, index)}`),
     `name=${py(layer.id)}`,
   ];
   const call = layer.multiline
@@ -56,13 +56,13 @@ function optimizer(plan: CodePlan): string {
   const o = plan.optimizer;
   switch (o.type) {
     case 'sgd':
-      return 'keras.optimizers.SGD(learning_rate=LEARNING_RATE)';
+      return 'keras.optimizers.SGD(learning_rate=learning_rate)';
     case 'momentum':
-      return `keras.optimizers.SGD(learning_rate=LEARNING_RATE, momentum=${py(o.momentum)}, nesterov=${py(o.nesterov)})`;
+      return `keras.optimizers.SGD(learning_rate=learning_rate, momentum=${py(o.momentum)}, nesterov=${py(o.nesterov)})`;
     case 'adam':
-      return `keras.optimizers.Adam(learning_rate=LEARNING_RATE, beta_1=${py(o.beta1)}, beta_2=${py(o.beta2)}, epsilon=${py(o.epsilon)})`;
+      return `keras.optimizers.Adam(learning_rate=learning_rate, beta_1=${py(o.beta1)}, beta_2=${py(o.beta2)}, epsilon=${py(o.epsilon)})`;
     case 'rmsprop':
-      return `keras.optimizers.RMSprop(learning_rate=LEARNING_RATE, rho=${py(o.decay)}, momentum=${py(o.momentum)}, epsilon=${py(o.epsilon)})`;
+      return `keras.optimizers.RMSprop(learning_rate=learning_rate, rho=${py(o.decay)}, momentum=${py(o.momentum)}, epsilon=${py(o.epsilon)})`;
   }
 }
 
@@ -80,71 +80,67 @@ function lossLines(plan: CodePlan): string[] {
       ];
 }
 
+/** `def build_model(seed, learning_rate)`: the graph's layers, compiled with its loss and optimizer. */
+function buildModel(plan: CodePlan): string[] {
+  const indent = (text: string) => text.replace(/^/gm, '    ');
+  return [
+    'def build_model(seed, learning_rate):',
+    `    ${plan.inputVariable} = keras.Input(shape=INPUT_SHAPE, name=${py(plan.inputId)})`,
+    ...plan.layers.map((l, i) => indent(`${l.variable} = ${layerCall(l, i)}`)),
+    `    model = keras.Model(${plan.inputVariable}, ${plan.outputVariable}, name=MODEL_NAME)`,
+    ...lossLines(plan).map(indent),
+    `    model.compile(optimizer=${optimizer(plan)}, loss=loss, metrics=["accuracy"])`,
+    '    return model',
+  ];
+}
+
 /** The Python script for a valid graph. */
 export function generatePython(doc: GraphDocument, analysis: GraphAnalysis): string {
   const plan = planCode(doc, analysis);
-  const interval = reportingInterval(plan.steps, stepsPerEpoch(plan.trainCount, plan.batchSize));
-  const reshape = `(-1, ${plan.inputShape.join(', ')})`;
+  const stem = fileStem(plan.name);
   const doc1 = plan.description ? plan.description.replace(/"""/g, "'''") : 'A network built in Tensorweave.';
   const lines = [
     `"""${plan.name}: generated by Tensorweave.`,
     '',
     doc1,
     '',
-    `Parameters: ${plan.totalParams.toLocaleString('en-US')}. Run with: python3 ${fileStem(plan.name)}.py`,
+    `Parameters: ${plan.totalParams.toLocaleString('en-US')}. Run with: python3 ${stem}.py [--data DIR]`,
+    '[--steps N | --epochs N] [--batch-size N] [--lr X] [--seed N] [--out DIR]',
+    '[--strategy mirrored|multiworker] [--summary-json]; --help explains them.',
     '"""',
+    'import argparse',
+    'import gzip',
+    'import json',
+    'import os',
+    'import struct',
+    'import sys',
+    'import tempfile',
+    '',
+    'import keras',
     'import numpy as np',
     'import tensorflow as tf',
-    'from tensorflow import keras',
     '',
+    "# The graph's settings; the flags override the first four.",
     `SEED = ${plan.seed}`,
     `LEARNING_RATE = ${py(plan.learningRate)}`,
     `BATCH_SIZE = ${plan.batchSize}`,
     `STEPS = ${plan.steps}`,
+    `EPOCHS = ${plan.epochs ?? 'None'}  # when set, the graph counts in epochs and STEPS follows the batch size`,
     `VALIDATION_COUNT = ${plan.validationCount}`,
+    `TRAIN_COUNT = ${plan.trainCount}`,
+    `INPUT_SHAPE = (${plan.inputShape.join(', ')}${plan.inputShape.length === 1 ? ',' : ''})`,
+    `NUM_CLASSES = ${NUM_CLASSES}`,
+    `MODEL_NAME = ${py(stem)}`,
     '',
-    'tf.random.set_seed(SEED)',
-    'np.random.seed(SEED)',
     '',
-    '# MNIST, pixels scaled to [0, 1]; the last VALIDATION_COUNT training images are held out.',
-    '(x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()',
-    `x_train = x_train.reshape${reshape}.astype("float32") / 255`,
-    `x_test = x_test.reshape${reshape}.astype("float32") / 255`,
-    `y_train = keras.utils.to_categorical(y_train, ${NUM_CLASSES})`,
-    `y_test = keras.utils.to_categorical(y_test, ${NUM_CLASSES})`,
-    'split = len(x_train) - VALIDATION_COUNT',
-    'x_train, x_val = x_train[:split], x_train[split:]',
-    'y_train, y_val = y_train[:split], y_train[split:]',
+    ...buildModel(plan),
     '',
-    '# The network.',
-    `${plan.inputVariable} = keras.Input(shape=(${plan.inputShape.join(', ')},), name=${py(plan.inputId)})`,
-    ...plan.layers.map((l, i) => `${l.variable} = ${layerCall(l, plan, i)}`),
-    `model = keras.Model(${plan.inputVariable}, ${plan.outputVariable}, name=${py(fileStem(plan.name))})`,
-    'model.summary()',
     '',
-    ...lossLines(plan),
-    `optimizer = ${optimizer(plan)}`,
-    'model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])',
+    PYTHON_SETUP,
     '',
-    '# STEPS batches drawn from the training images, reshuffled on every pass.',
-    'dataset = (',
-    '    tf.data.Dataset.from_tensor_slices((x_train, y_train))',
-    '    .shuffle(len(x_train), seed=SEED, reshuffle_each_iteration=True)',
-    '    .repeat()',
-    '    .batch(BATCH_SIZE)',
-    ')',
-    `STEPS_PER_REPORT = ${interval}`,
-    'history = model.fit(',
-    '    dataset,',
-    '    epochs=STEPS // STEPS_PER_REPORT,',
-    '    steps_per_epoch=STEPS_PER_REPORT,',
-    '    validation_data=(x_val, y_val) if VALIDATION_COUNT else None,',
-    '    verbose=2,',
-    ')',
+    PYTHON_SUMMARY,
     '',
-    'test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)',
-    'print(f"test accuracy: {test_accuracy:.4f}")',
-    '',
+    PYTHON_MAIN,
   ];
   return lines.join('\n');
 }

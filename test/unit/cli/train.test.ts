@@ -1,14 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runTrain as run } from './runCli';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/train';
 import { fileLoadHandler } from '../../../src/cli/modelFiles';
 import { tf } from '../../../src/cli/nodeEnv';
-import { rmSync } from 'node:fs';
+import { cliRunner, scratchFolder } from './runCli';
 
-const tmp = mkdtempSync(path.join(tmpdir(), 'tensorweave-cli-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = scratchFolder('tensorweave-cli-');
+
+const run = cliRunner(main);
 
 function tmpFile(name: string, text: string): string {
   const file = path.join(tmp, name);

@@ -8,45 +8,8 @@ import { generatePython } from '../../../src/core/codegen/python';
 import { generateTypeScript } from '../../../src/core/codegen/typescript';
 import { toIdentifier } from '../../../src/core/codegen/plan';
 import type { GraphDocument } from '../../../src/core/document';
-import { edge, graph, loadPreset, node } from './fixtures';
-
-function branching(): GraphDocument {
-  const doc = graph(
-    [
-      node('images', 'input', { layout: 'image' }),
-      node('flat', 'flatten'),
-      node('a', 'dense', { units: 32, kernelInitializer: { name: 'heNormal' } }),
-      node('relu-a', 'relu'),
-      node('b', 'dense', { units: 32 }),
-      node('tanh', 'tanh'),
-      node('sum', 'add'),
-      node('cat', 'concat'),
-      node('drop', 'dropout', { rate: 0.25 }),
-      node('class', 'dense', { units: 10 }),
-      node('probs', 'softmax'),
-      node('loss', 'loss', { loss: 'meanSquaredError', reduction: 'mean' }),
-    ],
-    [
-      edge('images', 'flat'),
-      edge('flat', 'a'),
-      edge('a', 'relu-a'),
-      edge('flat', 'b'),
-      edge('b', 'tanh'),
-      edge('relu-a', 'sum'),
-      edge('tanh', 'sum'),
-      edge('sum', 'cat'),
-      edge('relu-a', 'cat'),
-      edge('cat', 'drop'),
-      edge('drop', 'class'),
-      edge('class', 'probs'),
-      edge('probs', 'loss'),
-    ],
-  );
-  doc.name = 'branching graph';
-  doc.training.optimizer = { type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
-  doc.training.duration = { unit: 'epochs', epochs: 2 };
-  return doc;
-}
+import { branching } from './codegenCheck';
+import { loadPreset } from './fixtures';
 
 const graphs: [string, GraphDocument][] = [
   ['beginner', loadPreset('beginner')],
@@ -71,11 +34,12 @@ describe('code generation', () => {
     expect(code).toContain('BATCH_SIZE = 100');
     expect(code).toContain('STEPS = 30000');
     expect(code).toContain('keras.losses.CategoricalCrossentropy(reduction="sum")');
-    expect(code).toContain('keras.optimizers.SGD(learning_rate=LEARNING_RATE)');
-    expect(code).toMatch(/hidden = keras\.layers\.Dense\(\n {4}625,/);
-    expect(code).toContain('RandomNormal(mean=0, stddev=0.05');
+    expect(code).toContain('keras.optimizers.SGD(learning_rate=learning_rate)');
+    expect(code).toMatch(/ {4}hidden = keras\.layers\.Dense\(\n {8}625,/);
+    expect(code).toContain('RandomNormal(mean=0, stddev=0.05, seed=seed * 1000 + 0)');
     expect(code).toContain('keras.layers.Activation("sigmoid", name="sigmoid")(hidden)');
-    expect(code).toContain('model = keras.Model(input_, softmax, name="hidden_layer")');
+    expect(code).toContain('model = keras.Model(input_, softmax, name=MODEL_NAME)');
+    expect(code).toContain('MODEL_NAME = "hidden_layer"');
   });
 
   it('converts epochs to steps and keeps branches in the Python script', () => {
@@ -86,7 +50,22 @@ describe('code generation', () => {
     expect(code).toContain('cat = keras.layers.Concatenate(axis=-1, name="cat")([sum, relu_a])');
     expect(code).toContain('keras.losses.MeanSquaredError(reduction="sum_over_batch_size")');
     expect(code).toContain('keras.optimizers.Adam(');
-    expect(code).toContain('x_train.reshape(-1, 28, 28, 1)');
+    expect(code).toContain('INPUT_SHAPE = (28, 28, 1)');
+  });
+
+  it('gives both scripts the same flags, and the TypeScript one the wasm backend', () => {
+    const doc = loadPreset('beginner');
+    const python = generatePython(doc, analyzeGraph(doc));
+    const typescript = generateTypeScript(doc, analyzeGraph(doc));
+    for (const flag of ['data', 'steps', 'epochs', 'batch-size', 'lr', 'seed', 'out', 'summary-json']) {
+      expect(python).toContain(`"--${flag}"`);
+      expect(typescript).toContain(flag.includes('-') ? `'${flag}': {` : `${flag}: {`);
+    }
+    expect(python).toContain('choices=["default", "mirrored", "multiworker"]');
+    expect(python).toContain('tf.distribute.MultiWorkerMirroredStrategy()');
+    expect(python).toContain('"validation_batch_size": args.batch_size');
+    expect(typescript).toContain("tf.setBackend('wasm')");
+    expect(typescript).not.toMatch(/'cpu'/);
   });
 
   it('generated Python compiles (python3 -m py_compile)', () => {
