@@ -19,6 +19,7 @@ import {
   WEIGHTS_BIN,
   type ModelArtifactsLike,
 } from '../core/exchange/modelArchive';
+import { importOnnx } from '../core/exchange/onnx/importOnnx';
 import { MAX_DOCUMENT_BYTES, parseDocument } from '../core/parseDocument';
 import { err, ok, type Result } from '../core/result';
 import { tf } from './nodeEnv';
@@ -74,13 +75,14 @@ async function readInputFile(file: string): Promise<Result<Uint8Array>> {
 }
 
 /**
- * A graph document, a model.json (weights read from the files it names, beside it), or a
- * model zip; or why not, in words that follow the file name.
+ * A graph document, a model.json (weights read from the files it names, beside it), a model
+ * zip or an ONNX model; or why not, in words that follow the file name.
  */
 export async function readGraphOrModel(file: string): Promise<Result<GraphOrModel>> {
   const bytes = await readInputFile(file);
   if (!bytes.ok) return bytes;
   if (file.toLowerCase().endsWith('.zip')) return importTrainedModel({ zip: bytes.value });
+  if (file.toLowerCase().endsWith('.onnx')) return importOnnx(bytes.value, path.basename(file, '.onnx'));
   const text = new TextDecoder().decode(bytes.value);
   let json: unknown;
   try {

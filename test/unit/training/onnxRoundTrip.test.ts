@@ -147,7 +147,7 @@ describe('ONNX ⇄ onnxruntime-web (Node, wasm)', () => {
     if (!bytes.ok) throw new Error(bytes.error);
     const decoded = onnx.ModelProto.decode(bytes.value);
     expect(Number(decoded.opsetImport[0]!.version)).toBeGreaterThanOrEqual(13);
-    expect(decoded.graph!.node.map((n) => n.opType)).toEqual(['Gemm', 'Sigmoid', 'Gemm', 'Softmax']);
+    expect(decoded.graph!.node!.map((n) => n.opType)).toEqual(['Gemm', 'Sigmoid', 'Gemm', 'Softmax']);
 
     const ours = tfjsPredict(trained, [784]);
     const theirs = await ortPredict(bytes.value, [784]);
@@ -161,7 +161,7 @@ describe('ONNX ⇄ onnxruntime-web (Node, wasm)', () => {
     const weights = randomWeights(doc, 7);
     const bytes = graphToOnnx(doc, weights);
     if (!bytes.ok) throw new Error(bytes.error);
-    const ops = onnx.ModelProto.decode(bytes.value).graph!.node.map((n) => n.opType);
+    const ops = onnx.ModelProto.decode(bytes.value).graph!.node!.map((n) => n.opType);
     expect(ops).not.toContain('Dropout');
     expect(new Set(ops)).toEqual(
       new Set(['MatMul', 'Add', 'Relu', 'Flatten', 'Gemm', 'Tanh', 'Sigmoid', 'Concat', 'Softmax']),
