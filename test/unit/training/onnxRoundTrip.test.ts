@@ -15,6 +15,7 @@ import { importOnnx } from '../../../src/core/exchange/onnx/importOnnx';
 import { onnx } from '../../../src/core/exchange/onnx/onnxTensors';
 import { nodeReadBytes, tf, useBackend } from '../../../src/cli/nodeEnv';
 import { loadMnist, makeBatch, type MnistData } from '../../../src/training/mnist';
+import { runSettingsOf } from '../../../src/training/options';
 import { train } from '../../../src/training/train';
 import { applyWeights, saveArtifacts } from '../../../src/training/weights';
 import { edge, graph, loadPreset, node } from '../core/fixtures';
@@ -135,14 +136,9 @@ describe('ONNX ⇄ onnxruntime-web (Node, wasm)', () => {
   it('exports a briefly trained hidden-layer model that onnxruntime runs to within 1e-5 on 1,000 test images', async () => {
     const doc = loadPreset('hidden-layer');
     const trained = compile(doc);
-    await train(tf, trained, data, {
-      batchSize: 100,
-      duration: { unit: 'steps', steps: 30 },
-      seed: 1,
-      learningRate: 0.001,
-      validationEvery: 0,
-      evaluate: false,
-    });
+    // The preset's own settings (SGD, learning rate 0.001, batches of 100), for 30 steps.
+    const settings = { ...runSettingsOf(doc.training), duration: { unit: 'steps' as const, steps: 30 } };
+    await train(tf, trained, data, { ...settings, validationEvery: 0, evaluate: false });
     const bytes = artifactsToOnnx(await saveArtifacts(tf, trained), doc);
     if (!bytes.ok) throw new Error(bytes.error);
     const decoded = onnx.ModelProto.decode(bytes.value);
