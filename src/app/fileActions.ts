@@ -17,8 +17,6 @@ import {
   type TrainedModelSource,
 } from '../core/exchange/importTrainedModel';
 import { MODEL_JSON } from '../core/exchange/modelArchive';
-import { graphToOnnx } from '../core/exchange/onnx/exportOnnx';
-import { importOnnx } from '../core/exchange/onnx/importOnnx';
 import { MAX_DOCUMENT_BYTES, parseDocument } from '../core/parseDocument';
 import { err, ok, type Result } from '../core/result';
 import { fileStem } from '../core/util/fileStem';
@@ -49,6 +47,8 @@ export function exportTypeScript(doc: GraphDocument): string | undefined {
 export async function exportOnnx(zip: Uint8Array): Promise<string | undefined> {
   const model = await importTrainedModel({ zip });
   if (!model.ok) return model.error;
+  // Loaded on first use: the protobuf classes are only needed for ONNX files.
+  const { graphToOnnx } = await import('../core/exchange/onnx/exportOnnx');
   const onnx = graphToOnnx(model.value.doc, model.value.weights);
   if (!onnx.ok) return onnx.error;
   download(`${fileStem(model.value.doc.name)}.onnx`, onnx.value, 'application/octet-stream');
@@ -140,6 +140,7 @@ export async function openFiles(files: File[]): Promise<Result<Opened>> {
   if (onnx) {
     const bytes = await bytesOf(onnx, MAX_WEIGHT_BYTES);
     if (!bytes.ok) return bytes;
+    const { importOnnx } = await import('../core/exchange/onnx/importOnnx');
     const model = importOnnx(bytes.value, fileStem(onnx.name));
     if (!model.ok) return err(`"${onnx.name}": ${model.error}`);
     return ok({ ...model.value, what: `the model in "${onnx.name}"` });

@@ -14,9 +14,6 @@ import type { LayerWeights, TrainedModel } from '../importTrainedModel';
 import { onnxToGraph } from './onnxToGraph';
 import { onnx, toInt, type DecodedModel } from './onnxTensors';
 
-/** Protobuf's own limit on a message; a larger file is not an ONNX model with inline weights. */
-export const MAX_ONNX_BYTES = 2 ** 31 - 1;
-
 function decode(bytes: Uint8Array): Result<DecodedModel> {
   try {
     return ok(onnx.ModelProto.decode(bytes));
