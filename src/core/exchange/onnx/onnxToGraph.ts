@@ -8,16 +8,8 @@ import type { GraphEdge, GraphNode } from '../../document';
 import { IMAGE_SIDE, IMAGE_SIZE } from '../../mnist';
 import { err, ok, type Result } from '../../result';
 import type { LayerWeights } from '../importTrainedModel';
-import {
-  readFloatTensor,
-  readIntTensor,
-  toInt,
-  type AttributeProto,
-  type GraphProto,
-  type NodeProto,
-  type TensorProto,
-  type ValueInfoProto,
-} from './onnxTensors';
+import { attribute, floatAttr, inputDims, intAttr, transpose } from './onnxNodes';
+import { readFloatTensor, readIntTensor, toInt, type GraphProto, type TensorProto } from './onnxTensors';
 
 /** The operators Tensorweave can edit (Constant only as Reshape's target shape). */
 export const SUPPORTED_OPS: readonly string[] = [
@@ -62,38 +54,6 @@ export interface ConvertedOnnx {
   /** The node whose output the model returns (the Loss node is the caller's). */
   outputNode: string;
   notes: string[];
-}
-
-type Node = NodeProto;
-
-function attribute(node: Node, name: string): AttributeProto | undefined {
-  return (node.attribute ?? []).find((a) => a.name === name);
-}
-
-function intAttr(node: Node, name: string, fallback: number): number {
-  const a = attribute(node, name);
-  return a ? toInt(a.i) : fallback;
-}
-
-function floatAttr(node: Node, name: string, fallback: number): number {
-  const a = attribute(node, name);
-  return a ? (a.f ?? fallback) : fallback;
-}
-
-/** `[rows, cols]` → `[cols, rows]`, row-major. */
-function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c]!;
-  return out;
-}
-
-/** Non-batch dims of the graph input, or undefined when a dimension is not a fixed number. */
-function inputDims(info: ValueInfoProto): number[] | undefined {
-  const dims = info.type?.tensorType?.shape?.dim ?? [];
-  const fixed = dims
-    .slice(1)
-    .map((d) => (d.dimValue === null || d.dimValue === undefined ? NaN : toInt(d.dimValue)));
-  return fixed.some((d) => !(d > 0)) ? undefined : fixed;
 }
 
 /**
@@ -269,6 +229,8 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
         if (intAttr(op, 'transA', 0)) return err(`${label} transposes its input; Tensorweave cannot.`);
         const kernel = readFloatTensor(b.value);
         if (!kernel.ok) return kernel;
+        if (kernel.value.shape.length !== 2)
+          return err(`${label} multiplies by a tensor of rank ${kernel.value.shape.length}.`);
         const [r, c] = kernel.value.shape as [number, number];
         const transB = intAttr(op, 'transB', 0) === 1;
         const alpha = floatAttr(op, 'alpha', 1);
