@@ -1,7 +1,7 @@
 /**
  * The app's file actions: exporting generated code, pictures carrying the graph and share
  * links, and opening what the user picks or drops (a graph JSON, a picture of one, a model
- * zip, or a model.json with its weight files). Formats are the core's (`src/core/exchange`);
+ * zip, a model.json with its weight files, or an ONNX model). Formats are the core's (`src/core/exchange`);
  * this module only touches files, blobs and the clipboard.
  */
 import { analyzeGraph } from '../core/analyze';
@@ -12,6 +12,7 @@ import { embedGraphInPng, extractGraphFromPng, shareUrl } from '../core/exchange
 import { extractGraphFromSvg, renderGraphSvg } from '../core/exchange/graphSvg';
 import { MAX_WEIGHT_BYTES } from '../core/exchange/importLayersModel';
 import {
+  importTrainedModel,
   openTrainedModel,
   type LayerWeights,
   type TrainedModelSource,
@@ -40,6 +41,18 @@ export function exportTypeScript(doc: GraphDocument): string | undefined {
   const reason = validOrReason(doc);
   if (reason) return reason;
   download(`${fileStem(doc.name)}.ts`, generateTypeScript(doc, analyzeGraph(doc)), 'text/typescript');
+  return undefined;
+}
+
+/** The trained model (as its zip) downloaded as an `.onnx` file; or why not. */
+export async function exportOnnx(zip: Uint8Array): Promise<string | undefined> {
+  const model = await importTrainedModel({ zip });
+  if (!model.ok) return model.error;
+  // Loaded on first use: the protobuf classes are only needed for ONNX files.
+  const { graphToOnnx } = await import('../core/exchange/onnx/exportOnnx');
+  const onnx = graphToOnnx(model.value.doc, model.value.weights);
+  if (!onnx.ok) return onnx.error;
+  download(`${fileStem(model.value.doc.name)}.onnx`, onnx.value, 'application/octet-stream');
   return undefined;
 }
 
@@ -118,11 +131,21 @@ async function openModel(file: File, source: TrainedModelSource): Promise<Result
 
 /**
  * Open what the user dropped or picked: a graph (.json), a picture of one (.png, .svg), a
- * model zip, or a model.json with its weight files. Never throws; refusals say why.
+ * model zip, a model.json with its weight files, or an ONNX model (.onnx). Never throws;
+ * refusals say why.
  */
 export async function openFiles(files: File[]): Promise<Result<Opened>> {
   if (!files.length) return err('No file was given.');
   const lower = (f: File) => f.name.toLowerCase();
+  const onnx = files.find((f) => lower(f).endsWith('.onnx'));
+  if (onnx) {
+    const bytes = await bytesOf(onnx, MAX_WEIGHT_BYTES);
+    if (!bytes.ok) return bytes;
+    const { importOnnx } = await import('../core/exchange/onnx/importOnnx');
+    const model = importOnnx(bytes.value, fileStem(onnx.name));
+    if (!model.ok) return err(`"${onnx.name}": ${model.error}`);
+    return ok({ ...model.value, what: `the model in "${onnx.name}"` });
+  }
   const zip = files.find((f) => lower(f).endsWith('.zip'));
   if (zip) {
     const bytes = await bytesOf(zip, MAX_WEIGHT_BYTES);

@@ -20,6 +20,7 @@ import {
   WEIGHTS_BIN,
   type ModelArtifactsLike,
 } from '../core/exchange/modelArchive';
+import { importOnnx } from '../core/exchange/onnx/importOnnx';
 import { LIMITS } from '../core/limits';
 import { parseDocument } from '../core/parseDocument';
 import { err, ok, type Result } from '../core/result';
@@ -74,9 +75,9 @@ function encodingNote({ encoding, bom }: DecodedText): string | undefined {
 
 /**
  * A graph document, a model.json (weights read from the files it names, beside it; a
- * topology-only one opens without weights), a model zip, a PNG or SVG picture saved by
- * Tensorweave, or a share link (`https://…#graph=…`); or why not, in words that follow the
- * file name.
+ * topology-only one opens without weights), a model zip, an ONNX model, a PNG or SVG picture
+ * saved by Tensorweave, or a share link (`https://…#graph=…`); or why not, in words that follow
+ * the file name.
  */
 export async function readGraphOrModel(file: string): Promise<Result<GraphOrModel>> {
   const token = /^https?:\/\/[^#]*#/i.test(file)
@@ -92,9 +93,12 @@ export async function readGraphOrModel(file: string): Promise<Result<GraphOrMode
     return asGraph(extractGraphFromSvg(svg.text), []);
   }
   const isZip = lower.endsWith('.zip');
-  const bytes = await readRegularFile(file, isZip ? LIMITS.unzippedBytes : LIMITS.modelJsonBytes);
+  const isOnnx = lower.endsWith('.onnx');
+  const bytes = await readRegularFile(file, isZip || isOnnx ? LIMITS.unzippedBytes : LIMITS.modelJsonBytes);
   if (!bytes.ok) return bytes;
-  return isZip ? openTrainedModel({ zip: bytes.value }) : readJsonFile(file, bytes.value);
+  if (isZip) return openTrainedModel({ zip: bytes.value });
+  if (isOnnx) return importOnnx(bytes.value, path.basename(file, '.onnx'));
+  return readJsonFile(file, bytes.value);
 }
 
 async function readJsonFile(file: string, bytes: Uint8Array): Promise<Result<GraphOrModel>> {
