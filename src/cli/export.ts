@@ -2,11 +2,11 @@
  * `npm run export -- <INPUT> --to zip|onnx|keras-py|tfjs-ts|png|svg|link [--out FILE]`: turn a
  * graph document or a trained model into what the app's Export menu makes. See `usage` in
  * exportFlags.ts. Exit codes as for train: 0 success, 2 invalid input (file, graph or flags),
- * 1 a failure while exporting. Run through `cjsInterop.mjs` (see package.json), which lets Node
- * load the share-link and picture modules' UMD dependencies.
+ * 1 a failure while exporting.
  */
 import { writeFile } from 'node:fs/promises';
 import { analyzeGraph } from '../core/analyze';
+import { graphToOnnx } from '../core/exchange/onnx/exportOnnx';
 import { generatePython } from '../core/codegen/python';
 import { generateTypeScript } from '../core/codegen/typescript';
 import { compileGraph } from '../core/compile';
@@ -44,13 +44,10 @@ export const PNG_UNAVAILABLE =
   'and Node has none without a native dependency. Use --to svg (it carries the graph as well and ' +
   'opens in the app), or Export → PNG in the app.';
 
-/**
- * ONNX export: INTEGRATION POINT. Another change adds the ONNX exporter (src/core/exchange);
- * connect it here, returning the `.onnx` bytes of the trained model or why it cannot be made.
- * Until then every call reports that this build has none (exit code 1).
- */
-export async function exportOnnx(_model: GraphOrModel): Promise<Result<Uint8Array>> {
-  return Promise.resolve(err('ONNX export is not available in this build.'));
+/** The trained model as an `.onnx` file (opset 13, see src/core/exchange/onnx), or why not. */
+export function exportOnnx(model: GraphOrModel): Result<Uint8Array> {
+  if (!model.weights) return err('ONNX export needs a trained model with its weights.');
+  return graphToOnnx(model.doc, model.weights);
 }
 
 /** The zip the app exports: the graph compiled, given the model's weights, saved. */
@@ -103,7 +100,7 @@ async function produce(flags: ExportFlags, model: GraphOrModel): Promise<Output>
       }
       requireValid(doc, file, flags.to);
       if (flags.to === 'zip') return { bytes: await exportZip(doc, model) };
-      const onnx = await exportOnnx(model);
+      const onnx = exportOnnx(model);
       if (!onnx.ok) throw new ExportFailure(onnx.error);
       return { bytes: onnx.value };
     }
