@@ -12,7 +12,7 @@ import { generateTypeScript } from '../core/codegen/typescript';
 import { compileGraph } from '../core/compile';
 import { formatDiagnostic } from '../core/diagnostics';
 import type { GraphDocument } from '../core/document';
-import { shareUrl } from '../core/exchange/graphCarriers';
+import { embedGraphInPng, shareUrl } from '../core/exchange/graphCarriers';
 import { renderGraphSvg } from '../core/exchange/graphSvg';
 import { zipModel } from '../core/exchange/modelArchive';
 import { err, type Result } from '../core/result';
@@ -22,6 +22,7 @@ import { parseExportFlags, usage, type ExportFlags, type Target } from './export
 import { readGraphOrModel, type GraphOrModel } from './modelFiles';
 import { tf, useBackend } from './nodeEnv';
 import { runIfEntryPoint, type CliIo } from './entryPoint';
+import { svgToPng } from './svgToPng';
 import { InputError } from './trainFlags';
 
 /** What an export made: text (may go to stdout) or bytes (always to a file). */
@@ -37,12 +38,6 @@ const EXTENSION: Record<Target, string> = {
   svg: 'svg',
   link: 'txt',
 };
-
-/** Why PNG is refused here; the README says the same. */
-export const PNG_UNAVAILABLE =
-  '--to png is not available from the command line: the picture is drawn by the browser’s canvas, ' +
-  'and Node has none without a native dependency. Use --to svg (it carries the graph as well and ' +
-  'opens in the app), or Export → PNG in the app.';
 
 /** The trained model as an `.onnx` file (opset 13, see src/core/exchange/onnx), or why not. */
 export function exportOnnx(model: GraphOrModel): Result<Uint8Array> {
@@ -90,7 +85,7 @@ async function produce(flags: ExportFlags, model: GraphOrModel): Promise<Output>
     case 'link':
       return { text: `${shareUrl(flags.base, doc)}\n` };
     case 'png':
-      throw new InputError(PNG_UNAVAILABLE);
+      return { bytes: embedGraphInPng(await svgToPng(renderGraphSvg(doc, analyzeGraph(doc))), doc) };
     case 'zip':
     case 'onnx': {
       if (!model.weights) {

@@ -14,9 +14,9 @@ export const DEFAULT_BASE = 'http://localhost:5173/';
 
 export const usage = `Usage: npm run export -- <INPUT> --to <${TARGETS.join('|')}> [--out FILE]
 
-INPUT is a graph document (.json) for keras-py, tfjs-ts, svg and link (a trained model's graph
-works too), or a trained model (model.json with its weight files beside it, or a .zip exported
-by Tensorweave) for zip and onnx.
+INPUT is a graph document (.json) for keras-py, tfjs-ts, png, svg and link (a trained model's
+graph works too), or a trained model (model.json with its weight files beside it, or a .zip
+exported by Tensorweave) for zip and onnx.
 
 Options:
   --to FORMAT   zip       the model in the TensorFlow.js layers format (model.json, weights.bin, graph.json)
@@ -24,10 +24,10 @@ Options:
                 keras-py  a runnable Python (Keras) script that trains the graph
                 tfjs-ts   a runnable TypeScript (TensorFlow.js, wasm) script that trains the graph
                 svg       a picture of the graph that also carries it (opens in the app)
-                png       not available from the command line (needs the browser's canvas)
+                png       a picture of the graph (at 2x) that also carries it (opens in the app)
                 link      a share link that opens the graph in the app
   --out FILE    where to write; default: standard output for scripts, svg and link, and
-                <graph name>.zip / .onnx in the current folder for models
+                <graph name>.zip / .onnx / .png in the current folder for models and png
   --base URL    the app's address for --to link (default ${DEFAULT_BASE})
   -h, --help    show this help
 

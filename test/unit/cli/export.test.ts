@@ -7,7 +7,11 @@ import { readGraphOrModel, writeModelFiles } from '../../../src/cli/modelFiles';
 import { tf, useBackend } from '../../../src/cli/nodeEnv';
 import { analyzeGraph } from '../../../src/core/analyze';
 import { compileGraph } from '../../../src/core/compile';
-import { decodeShareToken, shareTokenFromHash } from '../../../src/core/exchange/graphCarriers';
+import {
+  decodeShareToken,
+  extractGraphFromPng,
+  shareTokenFromHash,
+} from '../../../src/core/exchange/graphCarriers';
 import { extractGraphFromSvg } from '../../../src/core/exchange/graphSvg';
 import { saveArtifacts } from '../../../src/training/weights';
 import { loadPreset } from '../core/fixtures';
@@ -28,11 +32,6 @@ describe('export CLI: bad input exits 2 naming the file and field, failures exit
       'a graph for --to zip',
       ['graphs/beginner.json', '--to', 'zip'],
       /^graphs\/beginner\.json: --to zip needs a trained model/m,
-    ],
-    [
-      'png, which needs a browser canvas',
-      ['graphs/beginner.json', '--to', 'png'],
-      /^graphs\/beginner\.json: --to png is not available from the command line.*Use --to svg/m,
     ],
   ])('%s', async (_, argv, message) => {
     const { code, stderr, stdout } = await run(...argv);
@@ -87,6 +86,28 @@ describe('export CLI: graphs to code, pictures and links', () => {
     expect(url.origin + url.pathname).toBe('https://example.org/tw/');
     const fromLink = decodeShareToken(shareTokenFromHash(url.hash) ?? '');
     expect(fromLink.ok && fromLink.value).toEqual(doc);
+  });
+
+  it('draws a PNG (with resvg-wasm) that carries the graph back', async () => {
+    const doc = loadPreset('beginner');
+    const out = path.join(tmp, 'beginner.png');
+    const { code, stderr, stdout } = await run('graphs/beginner.json', '--to', 'png', '--out', out);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toBe('');
+    expect(stderr).toContain(`wrote ${out}`);
+    const png = new Uint8Array(readFileSync(out));
+    expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    // The first chunk is IHDR: width and height are big-endian at bytes 16 and 20.
+    expect(new TextDecoder().decode(png.subarray(12, 16))).toBe('IHDR');
+    const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+    expect(view.getUint32(16)).toBeGreaterThan(100);
+    expect(view.getUint32(20)).toBeGreaterThan(100);
+    const back = extractGraphFromPng(png);
+    if (!back.ok) throw new Error(back.error);
+    expect(back.value.name).toBe(doc.name);
+    expect(back.value.nodes.map((n) => n.id)).toEqual(doc.nodes.map((n) => n.id));
+    expect(back.value.nodes.map((n) => n.params)).toEqual(doc.nodes.map((n) => n.params));
+    expect(back.value).toEqual(doc);
   });
 
   it('runs as `npm run export` does, under plain Node (lz-string and meta-png are UMD packages)', async () => {
