@@ -131,6 +131,7 @@ function summarize(model: tf.LayersModel, settings: RunSettings) {
     steps: settings.steps,
     seed: settings.seed,
     params: model.countParams(),
+    backend: tf.getBackend(),
   };
 }`;
 

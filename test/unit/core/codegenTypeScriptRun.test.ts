@@ -30,6 +30,13 @@ describe('the generated TypeScript script, run', () => {
     );
   });
 
+  it('trains on the wasm backend (the cpu backend is ~40× slower)', async () => {
+    const result = await run(tsx, [writeScript('beginner', loadPreset('beginner')), '--summary-json'], dir);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { backend: string };
+    expect(summary.backend).toBe('wasm');
+  });
+
   it('refuses a bad flag with a message and exit code 1', async () => {
     const result = await run(tsx, [writeScript('beginner', loadPreset('beginner')), '--steps', 'many'], dir);
     expect(result.code).toBe(1);
