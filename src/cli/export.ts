@@ -23,7 +23,7 @@ import { readGraphOrModel, type GraphOrModel } from './modelFiles';
 import { tf, useBackend } from './nodeEnv';
 import { runIfEntryPoint, type CliIo } from './entryPoint';
 import { svgToPng } from './svgToPng';
-import { InputError } from './trainFlags';
+import { InputError } from './cliArgs';
 
 /** What an export made: text (may go to stdout) or bytes (always to a file). */
 type Output = { text: string } | { bytes: Uint8Array };

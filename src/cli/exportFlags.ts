@@ -2,8 +2,7 @@
  * The export command's flags: the usage text and parsing with Node's `parseArgs`. Bad flags
  * throw `InputError` (exit code 2), as for the train command.
  */
-import { parseArgs } from 'node:util';
-import { InputError } from './trainFlags';
+import { InputError, parseCommandLine } from './cliArgs';
 
 /** What `--to` can make. */
 export const TARGETS = ['zip', 'onnx', 'keras-py', 'tfjs-ts', 'png', 'svg', 'link'] as const;
@@ -42,22 +41,12 @@ export interface ExportFlags {
 }
 
 export function parseExportFlags(argv: string[]): ExportFlags {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        to: { type: 'string' },
-        out: { type: 'string' },
-        base: { type: 'string', default: DEFAULT_BASE },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    throw new InputError(`${(e as Error).message.split('\n')[0]}`);
-  }
+  const parsed = parseCommandLine(argv, {
+    to: { type: 'string' },
+    out: { type: 'string' },
+    base: { type: 'string', default: DEFAULT_BASE },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   const { values, positionals } = parsed;
   const help = values.help ?? false;
   if (help) return { input: '', to: 'svg', base: DEFAULT_BASE, help };

@@ -21,7 +21,8 @@ import { runIfEntryPoint, type CliIo } from './entryPoint';
 import { formatDuration, formatInt, formatPercent, printable, shortened, table } from './format';
 import { readGraphOrModel, writeModelFiles } from './modelFiles';
 import { nodeReadBytes, tf, useBackend } from './nodeEnv';
-import { applyFlags, InputError, parseFlags, usage, type Flags } from './trainFlags';
+import { InputError } from './cliArgs';
+import { applyFlags, parseFlags, usage, type Flags } from './trainFlags';
 
 export type { CliIo };
 

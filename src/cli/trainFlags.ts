@@ -2,7 +2,7 @@
  * The train command's flags: the usage text, parsing with Node's \`parseArgs\`, and applying them
  * to a graph's training settings through the same schema that checks documents.
  */
-import { parseArgs } from 'node:util';
+import { InputError, parseCommandLine } from './cliArgs';
 import { zTraining, type GraphDocument } from '../core/document';
 import { formatZodIssue } from '../core/parseDocument';
 import { BACKENDS, type BackendName } from './nodeEnv';
@@ -27,10 +27,6 @@ Options:
   -h, --help         show this help`;
 
 /** Where the CLI writes; injected so tests can run `main` in-process. */
-
-/** A user error: printed without a stack trace, exit code 2. */
-/** Bad input (file, graph or flags): exit code 2 with the message and the usage. */
-export class InputError extends Error {}
 
 export interface Flags {
   graph: string;
@@ -59,30 +55,20 @@ function number(name: string, text: string | undefined, integer: boolean): numbe
 }
 
 export function parseFlags(argv: string[]): Flags {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        steps: { type: 'string' },
-        epochs: { type: 'string' },
-        'batch-size': { type: 'string' },
-        lr: { type: 'string' },
-        seed: { type: 'string' },
-        backend: { type: 'string', default: 'wasm' },
-        'no-kernels': { type: 'boolean', default: false },
-        out: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        'dry-run': { type: 'boolean', default: false },
-        'eval-only': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    throw new InputError(`${(e as Error).message.split('\n')[0]}`);
-  }
+  const parsed = parseCommandLine(argv, {
+    steps: { type: 'string' },
+    epochs: { type: 'string' },
+    'batch-size': { type: 'string' },
+    lr: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string', default: 'wasm' },
+    'no-kernels': { type: 'boolean', default: false },
+    out: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+    'eval-only': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   const { values, positionals } = parsed;
   const help = values.help ?? false;
   if (!help && positionals.length !== 1) {
