@@ -3,6 +3,7 @@
  * functional form (explicit inbound nodes, Keras 2 or Keras 3 style) and the Sequential form
  * (each layer reads the previous one; the input layer may be implied by the first layer).
  */
+import { safeText } from '../util/safeText';
 import { IMAGE_SIDE } from '../mnist';
 import type { KerasLayerConfig } from '../nodeSpec';
 import { isRecord } from '../nodes/keras';
@@ -28,7 +29,7 @@ function inboundNames(raw: KerasLayerJson['inbound_nodes']): string[] {
   if (!raw || raw.length === 0) return [];
   // Only the first call: a layer applied twice (shared weights) is not something a graph has.
   const call = raw[0];
-  if (Array.isArray(call)) return call.filter(Array.isArray).map((t) => String((t as unknown[])[0]));
+  if (Array.isArray(call)) return call.filter(Array.isArray).map((t) => safeText((t as unknown[])[0]));
   if (isRecord(call) && Array.isArray(call.args)) {
     const names: string[] = [];
     // Keras 3 nests the tensors of a merge layer (Add, Concatenate) in a list: args[0] = [t1, t2].
@@ -36,7 +37,7 @@ function inboundNames(raw: KerasLayerJson['inbound_nodes']): string[] {
       if (Array.isArray(v)) v.forEach(visit);
       else if (isRecord(v)) {
         const history = isRecord(v.config) ? v.config.keras_history : undefined;
-        if (Array.isArray(history)) names.push(String(history[0]));
+        if (Array.isArray(history)) names.push(safeText(history[0]));
       }
     };
     visit(call.args);
@@ -55,7 +56,7 @@ export function tensorRefNames(refs: readonly unknown[]): string[] {
   if (typeof first === 'string' && rest.length > 0 && rest.every((r) => typeof r === 'number')) {
     return [first];
   }
-  return refs.map((r) => String(Array.isArray(r) ? r[0] : r));
+  return refs.map((r) => safeText(Array.isArray(r) ? r[0] : r));
 }
 
 /**

@@ -7,6 +7,7 @@
  * references (`{class_name: "function", config: "categorical_crossentropy"}`). Anything
  * Tensorweave lacks falls back to its defaults, with a note saying so; metrics are ignored.
  */
+import { safeText } from '../util/safeText';
 import { zOptimizer, type OptimizerSettings } from '../document';
 import { isRecord } from '../nodes/keras';
 import type { LossParams } from '../nodes/loss';
@@ -131,7 +132,7 @@ function readOptimizer(raw: unknown): Pick<KerasTrainingSettings, 'optimizer' | 
   if (!settings?.success || !(rate > 0 && rate <= 1e6)) {
     return {
       notes: [
-        `The optimizer "${optimizer.name}" (learning rate ${String(rate)}) is not one Tensorweave can use; the training settings keep their defaults.`,
+        `The optimizer "${optimizer.name}" (learning rate ${safeText(rate)}) is not one Tensorweave can use; the training settings keep their defaults.`,
       ],
     };
   }

@@ -4,6 +4,7 @@
  * way: an activation folded into a layer (`Dense(…, activation="relu")`) becomes its own node,
  * and a `linear` activation layer disappears (it is the identity).
  */
+import { safeText } from '../util/safeText';
 import type { GraphEdge, GraphNode } from '../document';
 import type { FromKerasResult, KerasLayerConfig, NodeSpec } from '../nodeSpec';
 import { lossNode, type LossParams } from '../nodes/loss';
@@ -83,7 +84,13 @@ export function layersToGraph(
       return err(`Layer "${layer.name}" reads from a layer that is not defined before it.`);
     }
     const isActivationLayer = layer.className === ACTIVATION_CLASS;
-    const activation = String(layer.config.activation ?? IDENTITY);
+    const rawActivation = layer.config.activation ?? IDENTITY;
+    if (typeof rawActivation !== 'string') {
+      return err(
+        `Layer "${layer.name}" gives its activation as ${safeText(rawActivation)}; Tensorweave reads activations written as names, such as "relu".`,
+      );
+    }
+    const activation = rawActivation;
     if (isActivationLayer && activation === IDENTITY) {
       outputOf.set(layer.name, sources[0]!);
       continue;

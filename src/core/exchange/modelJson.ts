@@ -4,6 +4,7 @@
  * anywhere); strict on what the importer relies on. Failures read as one sentence naming the
  * field: `model.json: modelTopology.config.layers[2].config: expected object, received string`.
  */
+import { safeText } from '../util/safeText';
 import { z } from 'zod';
 import { LIMITS } from '../limits';
 import { formatZodIssue } from '../parseDocument';
@@ -26,7 +27,7 @@ export const zModelJson = z.looseObject(
     format: z
       .literal('layers-model', {
         error: (issue) =>
-          `model.json has format "${String(issue.input)}"; only "layers-model" can be imported.`,
+          `model.json has format "${safeText(issue.input)}"; only "layers-model" can be imported.`,
       })
       .optional(),
     weightsManifest: zWeightsManifest,

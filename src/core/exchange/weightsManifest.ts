@@ -4,6 +4,7 @@
  * must be plain file names, sizes are capped before anything is read, and every weight a layer
  * needs must be present with the shape the graph implies.
  */
+import { safeText } from '../util/safeText';
 import { z } from 'zod';
 import { analyzeGraph } from '../analyze';
 import type { GraphDocument } from '../document';
@@ -64,7 +65,7 @@ const zWeightSpec = z
     if (w.quantization !== undefined) {
       ctx.addIssue(`Weight "${w.name}" is quantized; only float32 weights can be imported.`);
     } else if ((w.dtype ?? 'float32') !== 'float32') {
-      ctx.addIssue(`Weight "${w.name}" has dtype ${String(w.dtype)}; only float32 is supported.`);
+      ctx.addIssue(`Weight "${w.name}" has dtype ${safeText(w.dtype)}; only float32 is supported.`);
     } else if (w.shape.map(Number).some((d) => !Number.isInteger(d) || d < 0 || d > MAX_DIMENSION)) {
       ctx.addIssue(`Weight "${w.name}" has an invalid shape [${w.shape.join(', ')}].`);
     }

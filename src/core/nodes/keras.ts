@@ -2,6 +2,7 @@
  * Pieces of the Keras mapping that several node specs share: constructor arguments for the
  * generated scripts, and reading initialisers and shapes from a Keras layer config.
  */
+import { safeText } from '../util/safeText';
 import type { Initializer } from '../initializer';
 import type { FromKerasResult, KerasLayerConfig, LayerArgument } from '../nodeSpec';
 import { ok } from '../result';
@@ -33,7 +34,7 @@ export const isRecord = (v: unknown): v is Record<string, unknown> =>
  * unknown becomes Glorot uniform, Keras's default.
  */
 export function initializerFromKeras(raw: unknown): Initializer {
-  const name = isRecord(raw) ? String(raw.class_name) : '';
+  const name = isRecord(raw) ? safeText(raw.class_name) : '';
   const config = isRecord(raw) && isRecord(raw.config) ? raw.config : {};
   switch (name) {
     case 'Zeros':
@@ -45,7 +46,7 @@ export function initializerFromKeras(raw: unknown): Initializer {
     case 'VarianceScaling':
       return Number(config.scale) === 2 &&
         config.mode === 'fan_in' &&
-        /^(truncated_)?normal$/.test(String(config.distribution))
+        /^(truncated_)?normal$/.test(safeText(config.distribution))
         ? { name: 'heNormal' }
         : { name: 'glorotUniform' };
     default:
