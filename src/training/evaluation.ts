@@ -104,19 +104,5 @@ export function evaluateAccuracy(
   split: MnistSplit,
   batchSize = 1000,
 ): number {
-  if (split.count === 0) return Number.NaN;
-  const fast = predictors.get(compiled)?.(split);
-  if (fast) return fast.predicted.filter((p, i) => p === split.labels[i]).length / split.count;
-  let correct = 0;
-  for (let start = 0; start < split.count; start += batchSize) {
-    const count = Math.min(batchSize, split.count - start);
-    const predicted = tf.tidy(() => {
-      const { xs } = makeBatch(tf, split, undefined, start, count, compiled.inputShape);
-      return tf.argMax(compiled.forward(xs, false), -1);
-    });
-    const classes = predicted.dataSync();
-    predicted.dispose();
-    for (let i = 0; i < count; i++) if (classes[i] === split.labels[start + i]) correct++;
-  }
-  return correct / split.count;
+  return evaluateSplit(tf, compiled, split, batchSize).accuracy;
 }
