@@ -24,6 +24,9 @@ export const LIMITS = {
   parameters: 20_000_000,
   /** Units of one dense layer. */
   units: 16384,
+  /** A lesson file as JSON text, and its steps. */
+  lessonBytes: 1 * MiB,
+  lessonSteps: 50,
   /** Absolute value of a node position on the canvas (Fit must be able to reach it). */
   coordinate: 1e6,
 } as const;
