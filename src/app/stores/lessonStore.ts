@@ -17,6 +17,7 @@ import { parseLesson, type Lesson, type LessonStep } from '../../core/lessons/pa
 import { editorHandle } from '../editorHandle';
 import { PRESETS } from '../presets';
 import { useGraphStore } from './graphStore';
+import { useUiStore } from './uiStore';
 import { useRunsStore } from './runsStore';
 import { useTrainingStore } from './trainingStore';
 
@@ -139,6 +140,8 @@ export const useLessonStore = defineStore('lesson', () => {
   function open(next: Lesson, from: string): void {
     lesson.value = next;
     source.value = from;
+    // The lesson lives at the top of the side panel.
+    useUiStore().sideVisible = true;
     enter(0);
   }
 

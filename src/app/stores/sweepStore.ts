@@ -25,6 +25,8 @@ import { useTrainingStore } from './trainingStore';
 
 /** Steps per value unless the user says otherwise: enough to rank settings, quick to run. */
 export const DEFAULT_SWEEP_STEPS = 500;
+/** A sweep is a quick comparison; longer budgets belong to a real run. */
+const MAX_SWEEP_STEPS = 100_000;
 
 /** One value of the sweep and how its run went. */
 export interface SweepTry {
@@ -148,6 +150,8 @@ export const useSweepStore = defineStore('sweep', () => {
       return 'Choose the Dense node whose units to sweep.';
     const values = parsedValues.value;
     if (!values.ok) return values.error;
+    if (!Number.isInteger(steps.value) || steps.value < 1 || steps.value > MAX_SWEEP_STEPS)
+      return `"Steps each" must be a whole number from 1 to ${MAX_SWEEP_STEPS.toLocaleString('en-US')}.`;
     const base = graph.doc;
     sweptTarget.value = { ...target.value };
     tries.value = values.value.map((value) => ({

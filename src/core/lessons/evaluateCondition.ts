@@ -139,9 +139,11 @@ function evaluateRunReached(
       hint: `No run of ${what} yet: ${build}press ▶ Train and let the run finish (it needs ${target} ${condition.split} accuracy).`,
     };
   }
+  // The goal, shown beside the hint, already spells out a long graph pattern.
+  const short = typeof condition.graph === 'object' ? 'such a graph' : what;
   return {
     met: false,
-    hint: `The best run of ${what} reached ${formatPercent(best, 1)} ${condition.split} accuracy; this step needs ${target}. Train for longer (the tutorial's 30,000 steps) or improve the network.`,
+    hint: `The best run of ${short} reached ${formatPercent(best, 1)} ${condition.split} accuracy; this step needs ${target}. Train for longer, or improve the network.`,
   };
 }
 
