@@ -65,6 +65,18 @@ describe('lesson files', () => {
     }
   });
 
+  it("the README's example lesson parses", () => {
+    const readme = readFileSync(`${root}README.md`, 'utf8');
+    const example = /### Writing a lesson[\s\S]*?```json\n([\s\S]*?)```/.exec(readme)?.[1];
+    const parsed = parseLesson(example ?? '', 'README example');
+    expect(parsed.ok ? parsed.value.steps[0]!.condition : parsed.error).toEqual({
+      kind: 'runReached',
+      graph: 'current',
+      accuracy: 0.9,
+      split: 'test',
+    });
+  });
+
   it('the tutorial lesson has the five steps of the tutorial, starting from the presets', () => {
     const lesson = tutorial();
     expect(lesson.steps.map((s) => s.title)).toEqual([
