@@ -160,5 +160,6 @@ describe('the guided lesson', () => {
     await app.waitReady();
     await app.testId('lesson-panel').waitFor();
     expect(await lessonPage(s).title()).toBe('The beginner network');
+    expect(new URL(page.url()).hash).toBe('');
   });
 });
