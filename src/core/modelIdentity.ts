@@ -38,10 +38,12 @@ export function compareWithModel(trained: GraphDocument, canvas: GraphDocument):
 /**
  * The count of canvas changes since the canvas last was the trained graph: 0 while it still
  * is (whatever was moved or renamed), one more for each change after that. Undoing back to
- * the trained graph brings it to 0 again.
+ * the trained graph brings it to 0 again. `undefined` is "unknown" (a reload forgets the edit
+ * history): it stays unknown until the canvas is the trained graph again.
  */
-export function editsSince(previous: number, comparison: ModelComparison): number {
-  return comparison.stale ? previous + 1 : 0;
+export function editsSince(previous: number | undefined, comparison: ModelComparison): number | undefined {
+  if (!comparison.stale) return 0;
+  return previous === undefined ? undefined : previous + 1;
 }
 
 /**

@@ -130,7 +130,7 @@ describe('editsSince', () => {
   it('counts changes since the canvas last was the trained graph, and starts over when it is again', () => {
     const trained = loadPreset('beginner');
     const canvas = loadPreset('beginner');
-    let edits = 0;
+    let edits: number | undefined = 0;
     const step = (apply: Edit) => {
       apply(canvas);
       edits = editsSince(edits, compareWithModel(trained, canvas));
@@ -143,6 +143,14 @@ describe('editsSince', () => {
     // Undo both model changes: the canvas is the trained graph again.
     expect(step((d) => (d.training.seed = 1))).toBe(4);
     expect(step((d) => (node(d, 'dense').params.units = 10))).toBe(0);
+  });
+
+  it('keeps an unknown count unknown while stale, and knows it again once the canvas matches', () => {
+    const stale = { network: true, training: false, stale: true };
+    const same = { network: false, training: false, stale: false };
+    expect(editsSince(undefined, stale)).toBeUndefined();
+    expect(editsSince(undefined, same)).toBe(0);
+    expect(editsSince(0, stale)).toBe(1);
   });
 });
 
