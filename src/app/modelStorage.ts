@@ -267,3 +267,9 @@ export function createModelStorage(options: ModelStorageOptions = {}): ModelStor
     remove: (runId) => withDb((db) => deleteIn(db, [runId])),
   };
 }
+
+let shared: ModelStorage | undefined;
+/** The app's one model storage (the runs table and the training store share it). */
+export function sharedModelStorage(): ModelStorage {
+  return (shared ??= createModelStorage());
+}
