@@ -15,6 +15,7 @@
  * (`QuotaExceededError`), older models are evicted and the write tried again; if nothing is
  * left to evict, the save is refused with a reason to show.
  */
+import { formatMegabytes } from '../core/limits';
 import type { EvaluationSummary } from '../worker/protocol';
 
 const DB_NAME = 'tensorweave-models';
@@ -115,7 +116,8 @@ export async function browserBudget(): Promise<number> {
   return MAX_MODEL_BYTES;
 }
 
-const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+/** `31 KB`, `2 MB`, `1.9 MB`: sizes as people read them. */
+const size = (bytes: number) => (bytes < 2 ** 20 ? `${Math.ceil(bytes / 1024)} KB` : formatMegabytes(bytes));
 
 const isQuotaError = (e: unknown) =>
   e instanceof DOMException && (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED');
@@ -211,7 +213,7 @@ export function createModelStorage(options: ModelStorageOptions = {}): ModelStor
       return {
         ok: false,
         evicted: [],
-        reason: `Its weights (${megabytes(bytes)}) are more than the ${megabytes(budget)} this browser lets Tensorweave keep.`,
+        reason: `Its weights (${size(bytes)}) are more than the ${size(budget)} this browser lets Tensorweave keep.`,
       };
     }
     return withDb(async (db) => {

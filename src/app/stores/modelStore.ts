@@ -43,13 +43,18 @@ export const useModelStore = defineStore('model', () => {
   /** Canvas changes since it last was the trained graph; undefined when unknown (after a reload). */
   const editsAgo = ref<number | undefined>(0);
 
-  watch([() => subject.value?.runId, () => graph.doc], ([id], [before]) => {
-    const c = comparison.value;
-    if (!c) return;
-    // A new model: counted from now when the canvas is its graph, unknown when it is not.
-    if (id !== before) editsAgo.value = c.stale ? undefined : 0;
-    else editsAgo.value = editsSince(editsAgo.value, c);
-  });
+  // Synchronous: every edit counts, even several in one tick (a comparison is two hashes).
+  watch(
+    [() => subject.value?.runId, () => graph.doc],
+    ([id], [before]) => {
+      const c = comparison.value;
+      if (!c) return;
+      // A new model: counted from now when the canvas is its graph, unknown when it is not.
+      if (id !== before) editsAgo.value = c.stale ? undefined : 0;
+      else editsAgo.value = editsSince(editsAgo.value, c);
+    },
+    { flush: 'sync' },
+  );
 
   /** "hidden-layer, run 3", or "hidden-layer (opened from a file)". */
   const label = computed(() => {
@@ -111,7 +116,11 @@ export const useModelStore = defineStore('model', () => {
     void fit();
     const problem = await training.ensureLoaded();
     if (problem) return refuse(problem);
-    notices.notify('success', `Opened the model of ${name}`, 'Its graph is on the canvas; its results are below.');
+    notices.notify(
+      'success',
+      `Opened the model of ${name}`,
+      'Its graph is on the canvas; its results are below.',
+    );
     return true;
   }
 

@@ -96,7 +96,7 @@ describe('model storage', () => {
     expect(outcome).toEqual({
       ok: false,
       evicted: [],
-      reason: 'Its weights (3.0 MB) are more than the 2.0 MB this browser lets Tensorweave keep.',
+      reason: 'Its weights (3 MB) are more than the 2 MB this browser lets Tensorweave keep.',
     });
     expect((await s.list()).map((e) => e.runId)).toEqual(['small']);
   });
