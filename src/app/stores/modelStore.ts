@@ -17,11 +17,15 @@ import { useRunsStore } from './runsStore';
 import { useTrainingStore } from './trainingStore';
 
 /**
- * Whether start-up loads the last kept model into the worker at once (true) or on the first
- * question of a results view. Measured in Chromium (README, "What is kept across reloads"):
- * eager costs the page no long task, and Draw a digit answers at once.
+ * Whether start-up loads the last kept model into the worker at once, or (the default) on the
+ * first question of a results view — Draw a digit, Weights, a confusion-matrix cell, Export.
+ * Its evaluation shows at once either way. Measured in Chromium on 2 busy cores (README, "What
+ * is kept across reloads"): loading at once added ~0.7 s of long tasks and ~0.7 s to start-up;
+ * on demand, start-up is as with no model. `localStorage['tensorweave.restore'] = 'eager'`
+ * switches for measuring.
  */
-export const RESTORE_EAGERLY = true;
+export const RESTORE_EAGERLY = false;
+const restoreEagerly = () => RESTORE_EAGERLY || localStorage.getItem('tensorweave.restore') === 'eager';
 
 export const useModelStore = defineStore('model', () => {
   const graph = useGraphStore();
@@ -136,7 +140,7 @@ export const useModelStore = defineStore('model', () => {
       const opened = await training.openKept(
         last.runId,
         runs.runs.find((r) => r.id === last.runId),
-        RESTORE_EAGERLY,
+        restoreEagerly(),
       );
       if (opened.reason)
         notices.notify('warning', 'The last trained model could not be restored', opened.reason);

@@ -260,7 +260,9 @@ export const useTrainingStore = defineStore('training', () => {
     requested.set(id, { doc, source });
     const answer = await worker().loadModel(id, JSON.parse(JSON.stringify(doc)), layerWeights);
     if (!answer.evaluation) return answer.reason ?? 'The model could not be loaded.';
-    if (runId.value === id) evaluation.value = answer.evaluation;
+    // A kept model's evaluation is on show already (the same numbers): replacing it would
+    // reopen the Evaluation tab under the user's feet.
+    if (runId.value === id && !evaluation.value) evaluation.value = answer.evaluation;
     return undefined;
   }
 

@@ -197,7 +197,7 @@ describe('the trained model and the canvas', () => {
 });
 
 describe('kept models', () => {
-  it('a reload restores the last model: its results at once, its weights into the worker', async () => {
+  it('a reload restores the last model: its results at once, its weights into the worker on the first question', async () => {
     const graph = useGraphStore();
     graph.reset(preset('beginner'));
     const runId = await trainToEnd(graph.doc, 0.875);
@@ -207,11 +207,17 @@ describe('kept models', () => {
     const training = useTrainingStore();
     const model = useModelStore();
     useGraphStore().reset(preset('hidden-layer'));
-    const restoring = model.restoreLast();
-    await vi.waitFor(() => expect(FakeWorker.instances).toHaveLength(1));
-    await vi.waitFor(() => worker().last('loadModel'));
-    // The kept evaluation shows before the worker has answered.
+    await model.restoreLast();
+    // The kept evaluation shows, and the banner says whose it is (no count: the reload forgot).
     expect(training.evaluation?.accuracy).toBe(0.875);
+    expect(model.label).toBe('beginner, run 1');
+    expect(model.notice).toBe('Trained as beginner — these results belong to that graph.');
+    // Nothing is loaded into a worker until a view asks.
+    expect(FakeWorker.instances).toHaveLength(0);
+    expect(training.hasModel).toBe(false);
+
+    const answer = training.predict(new Float32Array(784));
+    await vi.waitFor(() => worker().last('loadModel'));
     const request = worker().last('loadModel');
     expect(request.runId).toBe(runId);
     expect(request.document.name).toBe('beginner');
@@ -223,11 +229,16 @@ describe('kept models', () => {
       evaluation: evaluation(0.875),
       backend: 'wasm',
     });
-    await restoring;
+    await vi.waitFor(() => worker().last('predict'));
+    worker().reply({
+      type: 'prediction',
+      requestId: worker().last('predict').requestId,
+      probabilities: [0.5],
+    });
+    await expect(answer).resolves.toEqual([0.5]);
     expect(training.hasModel).toBe(true);
     expect(training.model?.doc.name).toBe('beginner');
-    // The canvas came back as hidden-layer: the results say whose they are, without a count.
-    expect(model.notice).toBe('Trained as beginner — these results belong to that graph.');
+    expect(worker().posted.filter((m) => m.type === 'loadModel')).toHaveLength(1);
   });
 
   it('Open this model restores a run’s graph onto the canvas, its weights and its results', async () => {
