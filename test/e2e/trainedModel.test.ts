@@ -10,10 +10,17 @@ import { TrainingPage } from './support/training';
 describe('the trained model and its graph', () => {
   let s: Session;
   let t: TrainingPage;
-  freshSessionPerTest((session) => {
-    s = session;
-    t = new TrainingPage(s.page);
-  });
+  // The size the issue was found at.
+  freshSessionPerTest(
+    (session) => {
+      s = session;
+      t = new TrainingPage(s.page);
+    },
+    { width: 1366, height: 768 },
+  );
+
+  /** For people to look at (screenshots/ is git-ignored). */
+  const screenshot = (name: string) => s.page.screenshot({ path: `screenshots/trained-model-${name}.png` });
 
   /** Train the graph on the canvas for `steps` steps, to the finish; its test accuracy. */
   async function train(steps: number): Promise<number> {
@@ -81,6 +88,7 @@ describe('the trained model and its graph', () => {
     );
     // The results are still beginner's, and say so.
     expect(await shownAccuracy()).toBe(accuracy);
+    await screenshot('stale-evaluation');
     await t.dockTab('weights');
     await banner.waitFor();
     await s.page.waitForFunction(
@@ -134,6 +142,9 @@ describe('the trained model and its graph', () => {
     await t.waitStepAtLeast(20);
     await t.dockTab('runs');
     await s.page.getByTestId('run-status').filter({ hasText: 'training…' }).waitFor();
+    await s.app.loadPreset('hidden-layer');
+    await s.page.getByRole('status').filter({ hasText: 'This run trains beginner' }).first().waitFor();
+    await screenshot('edit-during-run');
     s.page.once('dialog', (d) => void d.accept()); // "Leave site?": yes
     await s.app.reload();
     await t.dockTab('runs');
@@ -144,14 +155,13 @@ describe('the trained model and its graph', () => {
   });
 
   it('Open this model in the Runs table brings back a run’s graph, weights and results', async () => {
-    const beginnerAccuracy = await shownAccuracy().catch(() => '');
-    expect(beginnerAccuracy).toBe(''); // nothing trained yet
     await train(300);
     const first = await shownAccuracy();
     await waitKept();
     await s.app.loadPreset('hidden-layer');
-    await train(100);
+    await train(50);
     await t.dockTab('runs');
+    await screenshot('runs-open');
     await s.page.getByRole('button', { name: 'Open this model: beginner #1' }).click();
     await s.app.waitForDocument((d) => d.name === 'beginner');
     expect(await shownAccuracy()).toBe(first);
@@ -179,6 +189,7 @@ describe('the trained model and its graph', () => {
     );
     expect(await rows.nth(0).getByTestId('run-current').count()).toBe(1);
     expect(await rows.nth(1).textContent()).toContain('weights not kept');
+    await screenshot('runs-cap');
     expect(await s.page.getByRole('button', { name: /^Open this model/ }).count()).toBe(0);
   });
 });
