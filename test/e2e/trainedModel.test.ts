@@ -39,20 +39,18 @@ describe('the trained model and its graph', () => {
     return (await accuracy.textContent())!.trim();
   }
 
-  /** Draw a "1" on the pad and wait for the network's answer. */
+  /** Draw a "1" (one stroke down the middle of the pad) and read the network's answer. */
   async function drawOne(): Promise<string> {
     await t.dockTab('draw');
-    const pad = s.page.getByTestId('digit-pad-canvas');
-    const box = (await pad.boundingBox())!;
-    await s.page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.15);
-    await s.page.mouse.down();
-    for (let i = 1; i <= 12; i++)
-      await s.page.mouse.move(box.x + box.width / 2, box.y + box.height * (0.15 + 0.06 * i));
-    await s.page.mouse.up();
-    await s.page.waitForFunction(() =>
-      /Prediction: \d/.test(document.querySelector('[data-testid="digit-pad"]')?.textContent ?? ''),
-    );
-    return (await s.page.getByTestId('digit-pad').textContent())!;
+    const { x, y, width, height } = (await s.page.getByTestId('digit-pad-canvas').boundingBox())!;
+    const { mouse } = s.page;
+    await mouse.move(x + width / 2, y + height * 0.15);
+    await mouse.down();
+    await mouse.move(x + width / 2, y + height * 0.87, { steps: 12 });
+    await mouse.up();
+    const pad = s.page.getByTestId('digit-pad');
+    await expect.poll(() => pad.textContent(), { timeout: 30_000 }).toMatch(/Prediction: \d/);
+    return (await pad.textContent())!;
   }
 
   /** Wait until the finished run's weights are kept (its row offers them, or shows them). */

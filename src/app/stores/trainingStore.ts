@@ -73,6 +73,9 @@ export const useTrainingStore = defineStore('training', () => {
         if (e.type === 'currentModel') {
           const known = e.runId === undefined ? undefined : requested.get(e.runId);
           model.value = e.runId !== undefined && known ? { runId: e.runId, ...known } : undefined;
+          // Only the model held and the ones still on their way can be reported later.
+          const live = new Set([e.runId, runId.value, loading.value?.runId]);
+          for (const id of requested.keys()) if (!live.has(id)) requested.delete(id);
           return;
         }
         if (e.runId !== runId.value && e.runId !== '*') return;
@@ -153,7 +156,8 @@ export const useTrainingStore = defineStore('training', () => {
     const doc = requested.get(s.runId)?.doc;
     if (!doc || s.status === 'failed' || s.steps === 0 || !client) return;
     const answer = await client.exportModel();
-    if (!answer.artifacts) return;
+    // The worker must still hold this run's model, or the weights would be another's.
+    if (!answer.artifacts || model.value?.runId !== s.runId) return;
     const runs = useRunsStore();
     const outcome = await kept().save(
       { runId: s.runId, savedAt: Date.now(), graphName: doc.name },
