@@ -273,6 +273,8 @@ export const useTrainingStore = defineStore('training', () => {
   /** Make an imported graph and its weights the current model; resolves with why not, if not. */
   async function loadImported(doc: GraphDocument, layerWeights: LayerWeights): Promise<string | undefined> {
     if (active.value) return 'Stop the training run first.';
+    if (loading.value?.done) await loading.value.done;
+    loading.value = undefined;
     const id = `import-${Date.now().toString(36)}`;
     beginRun(id);
     apply({ type: 'reset' });
@@ -290,6 +292,8 @@ export const useTrainingStore = defineStore('training', () => {
     eager = true,
   ): Promise<{ doc?: GraphDocument; reason?: string }> {
     if (active.value) return { reason: 'Stop the training run first.' };
+    // The worker loads one model at a time: let one on its way arrive first.
+    await loading.value?.done;
     const payload = await kept().load(id);
     if (!payload) return { reason: 'Its weights were not kept.' };
     const opened = await openPayload(payload);
