@@ -99,6 +99,12 @@ export interface ExampleImage {
 }
 
 export type WorkerResponse =
+  /**
+   * The worker's current model changed: it now holds the weights of this run or import, or
+   * none. Sent whenever the session is replaced, so the page never pairs weights with the
+   * wrong graph.
+   */
+  | { type: 'currentModel'; runId: string | undefined }
   /** Drives the page's copy of the training state machine. */
   | { type: 'state'; runId: string; event: TrainingEvent }
   /** The latest progress, and every history point since the previous message (for charts). */

@@ -19,6 +19,7 @@ let busy = false;
 function replaceSession(next: Session | undefined): void {
   session?.compiled.dispose();
   session = next;
+  postToPage({ type: 'currentModel', runId: next?.runId });
 }
 
 const NO_MODEL = 'Train the model first.';

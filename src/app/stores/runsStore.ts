@@ -1,12 +1,14 @@
 /**
  * Every training run, kept across reloads in IndexedDB: what was trained (graph name and
- * hash, settings), where (backend), how it went (time, accuracies, curves). Selected runs are
- * compared in a table and overlaid charts; the table exports as CSV.
+ * hash, settings), where (backend), how it went (time, accuracies, curves), and whether its
+ * weights are still kept (`modelStorage.ts`, bounded, so older runs lose theirs). Selected
+ * runs are compared in a table and overlaid charts; the table exports as CSV.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { createStore, del, entries, set } from 'idb-keyval';
 import { formatDuration, formatPercent } from '../../core/util/format';
+import { sharedModelStorage } from '../modelStorage';
 import type { Curves, RunRecord } from './runTypes';
 
 /** Curves are thinned to at most this many points when a run is stored. */
@@ -81,6 +83,23 @@ export const useRunsStore = defineStore('runs', () => {
   const selected = ref<string[]>([]);
   const loaded = ref(false);
   const selectedRuns = computed(() => runs.value.filter((r) => selected.value.includes(r.id)));
+  /** Ids of the runs whose weights are kept (can be opened as models). */
+  const kept = shallowRef<ReadonlySet<string>>(new Set());
+
+  /** Re-read which runs keep their weights (after a save, an eviction or a delete). */
+  async function refreshKept(): Promise<void> {
+    try {
+      kept.value = new Set((await sharedModelStorage().list()).map((e) => e.runId));
+    } catch {
+      kept.value = new Set();
+    }
+  }
+
+  /** "beginner, run 3": the graph and the run's number, counted from the oldest kept run. */
+  function runLabel(id: string): string | undefined {
+    const i = runs.value.findIndex((r) => r.id === id);
+    return i < 0 ? undefined : `${runs.value[i]!.graphName}, run ${runs.value.length - i}`;
+  }
 
   async function load(): Promise<void> {
     try {
@@ -92,6 +111,7 @@ export const useRunsStore = defineStore('runs', () => {
     } catch {
       runs.value = [];
     }
+    await refreshKept();
     loaded.value = true;
   }
 
@@ -106,6 +126,10 @@ export const useRunsStore = defineStore('runs', () => {
     runs.value = runs.value.filter((r) => r.id !== id);
     selected.value = selected.value.filter((s) => s !== id);
     await del(id, db());
+    await sharedModelStorage()
+      .remove(id)
+      .catch(() => undefined);
+    await refreshKept();
   }
 
   function toggle(id: string): void {
@@ -114,5 +138,5 @@ export const useRunsStore = defineStore('runs', () => {
       : [...selected.value, id];
   }
 
-  return { runs, selected, selectedRuns, loaded, load, add, remove, toggle };
+  return { runs, selected, selectedRuns, loaded, kept, load, add, remove, toggle, refreshKept, runLabel };
 });

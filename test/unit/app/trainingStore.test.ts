@@ -94,16 +94,21 @@ describe('training store', () => {
     const worker = theWorker();
     const runId = training.runId!;
 
+    worker.reply({ type: 'currentModel', runId: undefined });
     worker.reply({ type: 'state', runId, event: { type: 'preparing', detail: 'Loading MNIST…' } });
     expect(training.state).toEqual({ status: 'preparing', detail: 'Loading MNIST…' });
     worker.reply({ type: 'dataReady', runId, milliseconds: 120 });
     expect(training.dataReadyMs).toBe(120);
+    expect(training.hasModel).toBe(false);
+    // The worker holds this run's model from the moment it starts training.
+    worker.reply({ type: 'currentModel', runId });
     worker.reply({
       type: 'state',
       runId,
       event: { type: 'started', backend: 'Tensorweave kernels (WASM SIMD)' },
     });
     expect(training.state.status).toBe('running');
+    expect(training.model).toEqual({ runId, doc, source: 'run' });
 
     const points = (steps: number[]) =>
       steps.map((s) => ({ step: s, loss: 2.3 / s, batchAccuracy: s / 300 }));
@@ -210,7 +215,9 @@ describe('training store', () => {
 
     training.start(beginner());
     const worker = theWorker();
+    worker.reply({ type: 'currentModel', runId: training.runId });
     const answer = training.predict(new Float32Array(784));
+    await vi.waitFor(() => worker.last('predict'));
     worker.reply({ type: 'prediction', requestId: worker.last('predict').requestId, probabilities: [1] });
     await expect(answer).resolves.toEqual([1]);
   });
@@ -233,6 +240,7 @@ describe('training store', () => {
     expect(training.hasModel).toBe(false);
 
     const accepted = training.loadImported(doc, weights);
+    worker.reply({ type: 'currentModel', runId: worker.last('loadModel').runId });
     worker.reply({
       type: 'modelLoaded',
       requestId: worker.last('loadModel').requestId,
