@@ -97,6 +97,11 @@ export const TRAINING_FIELDS = {
   },
 } as const satisfies Record<string, FormField>;
 
+/** An optimizer's name as the form shows it: `adam` → `Adam`. */
+export function optimizerLabel(type: OptimizerSettings['type']): string {
+  return TRAINING_FIELDS.optimizer.field.options.find((o) => o.value === type)?.label ?? type;
+}
+
 /** The chosen optimizer's numeric settings (momentum, beta1, …) as fields. */
 export function optimizerFields(optimizer: OptimizerSettings): FormField[] {
   return Object.entries(optimizer)

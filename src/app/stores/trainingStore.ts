@@ -99,6 +99,7 @@ export const useTrainingStore = defineStore('training', () => {
       graphHash: graphHash(doc),
       structureHash: structureHash(doc),
       training: doc.training,
+      reduction: doc.nodes.find((n) => n.type === 'loss')?.params.reduction === 'sum' ? 'sum' : 'mean',
       backend: s.backend,
       status: s.status,
       message: s.message,
