@@ -19,6 +19,8 @@ export const useUiStore = defineStore('ui', () => {
   /** Open context menu; `ids` are the nodes its node actions apply to. */
   const contextMenu = ref<ContextRequest & { ids: string[] }>();
   const diagnosticsOpen = ref(false);
+  /** Height of the results dock's body in px, set by dragging its edge or with the arrow keys. */
+  const dockHeight = ref(300);
   /** `elsewhere`: a change was not saved because another tab owns the autosave. */
   const autosave = ref<'idle' | 'pending' | 'saved' | 'failed' | 'elsewhere'>('idle');
   /** Whether this tab writes the autosave (src/app/tabOwnership.ts); owner until told otherwise. */
@@ -32,6 +34,7 @@ export const useUiStore = defineStore('ui', () => {
     quickAdd,
     contextMenu,
     diagnosticsOpen,
+    dockHeight,
     autosave,
     ownership,
   };
