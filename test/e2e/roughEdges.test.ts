@@ -26,11 +26,22 @@ describe('rough edges at 1366×768', () => {
     a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
   const nodeBoxes = async () => Promise.all((await s.app.nodes.all()).map(box));
 
-  /** The graph as shown: every node at a readable zoom (≥ 0.6 of its 184 px) and none under the minimap. */
+  /**
+   * The graph as shown: every node whole on the canvas, at a readable zoom (≥ 0.6 of its
+   * 184 px), and none under the minimap.
+   */
   async function expectReadableAndClearOfMinimap(): Promise<void> {
     const minimap = await box(s.page.getByTestId('minimap'));
+    const canvas = await box(s.app.canvas);
+    const inCanvas = (b: Box) =>
+      b.x >= canvas.x &&
+      b.y >= canvas.y &&
+      b.x + b.width <= canvas.x + canvas.width &&
+      b.y + b.height <= canvas.y + canvas.height;
     await expect
-      .poll(async () => (await nodeBoxes()).every((b) => b.width >= 184 * 0.6 - 1 && apart(b, minimap)))
+      .poll(async () =>
+        (await nodeBoxes()).every((b) => b.width >= 184 * 0.6 - 1 && apart(b, minimap) && inCanvas(b)),
+      )
       .toBe(true);
   }
 
@@ -75,8 +86,6 @@ describe('rough edges at 1366×768', () => {
 
   it('the results dock resizes by drag and keys, collapses, and the graph stays readable', async () => {
     const { app, page } = s;
-    await app.loadPreset('hidden-layer');
-    await app.node('loss').waitFor({ state: 'attached' });
     await t.dockTab('runs');
     const handle = page.getByRole('separator', { name: 'Resize the results panel' });
     const start = Number(await handle.getAttribute('aria-valuenow'));

@@ -28,13 +28,20 @@ describe('fitting the graph into the canvas', () => {
     expect(apart(drawn, minimap)).toBe(true);
   });
 
-  it('never goes below the readable zoom: a long graph starts at its input and pans', () => {
-    const nodes = { x: 0, y: 0, width: 1584, height: 94 }; // hidden-layer: six nodes
-    const t = fitView(nodes, { width: 815, height: 300 }, minimap);
+  it('a short canvas (the dock open) does not shrink the graph below the readable zoom', () => {
+    const nodes = { x: 0, y: 0, width: 600, height: 600 };
+    const t = fitView(nodes, { width: 815, height: 300 });
     expect(t.k).toBe(MIN_READABLE_ZOOM);
     const drawn = onScreen(nodes, t);
-    expect(drawn.x).toBeGreaterThan(0); // the left edge (the input) is on screen
-    expect(drawn.x).toBeLessThan(50);
+    expect(drawn.x).toBeGreaterThanOrEqual(0);
+    expect(drawn.x + drawn.width).toBeLessThanOrEqual(815); // the width still fits
+  });
+
+  it('a graph wider than the canvas is fitted to its width, whole', () => {
+    const nodes = { x: 0, y: 0, width: 1584, height: 94 }; // hidden-layer: six nodes
+    const t = fitView(nodes, view, minimap);
+    expect(inside(onScreen(nodes, t), { x: 0, y: 0, ...view })).toBe(true);
+    expect(apart(onScreen(nodes, t), minimap)).toBe(true);
   });
 
   it('does not enlarge a single node past its own size, and centres it', () => {
