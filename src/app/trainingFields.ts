@@ -58,12 +58,12 @@ export const TRAINING_FIELDS = {
   // the step size.
   reduction: {
     field: { ...lossNodeField('reduction'), label: 'Loss over the batch', help: undefined },
-    accessibleName: 'Loss reduction over the batch',
+    accessibleName: 'Loss over the batch',
     testId: 'hp-reduction',
   },
   length: {
     field: { kind: 'int', name: 'length', label: 'Train for', min: 1, max: 10_000_000 },
-    accessibleName: 'Training length',
+    accessibleName: 'Train for',
     testId: 'hp-length',
   },
   unit: {
@@ -76,7 +76,7 @@ export const TRAINING_FIELDS = {
         { value: 'epochs', label: 'epochs' },
       ],
     },
-    accessibleName: 'Training length unit',
+    accessibleName: 'Unit (steps or epochs)',
     testId: 'hp-unit',
   },
   validationCount: {
@@ -96,6 +96,11 @@ export const TRAINING_FIELDS = {
     testId: 'hp-seed',
   },
 } as const satisfies Record<string, FormField>;
+
+/** An optimizer's name as the form shows it: `adam` → `Adam`. */
+export function optimizerLabel(type: OptimizerSettings['type']): string {
+  return TRAINING_FIELDS.optimizer.field.options.find((o) => o.value === type)?.label ?? type;
+}
 
 /** The chosen optimizer's numeric settings (momentum, beta1, …) as fields. */
 export function optimizerFields(optimizer: OptimizerSettings): FormField[] {
@@ -161,14 +166,50 @@ export function withTrainingField(t: TrainingSettings, name: string, value: unkn
   return { ...t, [name]: value };
 }
 
-/** The settings with one field set and checked by the document schema, or the schema's message. */
+/** What a field's messages call it: its label, as a subject ("Train for" reads as a verb). */
+function fieldLabel(name: string): string {
+  if (name === 'length') return 'Training length';
+  const fixed = Object.values(TRAINING_FIELDS).find((f) => f.field.name === name);
+  const label = fixed?.field.label ?? name.replace(OPTIMIZER_PREFIX, '');
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+/** The parts of a zod issue that say what was expected. */
+interface SchemaIssue {
+  code: string;
+  message: string;
+  minimum?: unknown;
+  maximum?: unknown;
+  inclusive?: boolean;
+  expected?: unknown;
+}
+
+/** A schema issue in the user's words: "Learning rate must be more than 0". */
+export function fieldMessage(label: string, issue: SchemaIssue): string {
+  const n = (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-US') : String(v));
+  switch (issue.code) {
+    case 'too_small':
+      return `${label} must be ${issue.inclusive === false ? 'more than' : 'at least'} ${n(issue.minimum)}`;
+    case 'too_big':
+      return `${label} must be ${issue.inclusive === false ? 'less than' : 'at most'} ${n(issue.maximum)}`;
+    case 'invalid_type':
+      return `${label} must be ${issue.expected === 'int' ? 'a whole number' : 'a number'}`;
+    default:
+      return `${label}: ${issue.message}`;
+  }
+}
+
+/** The settings with one field set and checked by the document schema, or why not in words. */
 export function applyTrainingField(
   t: TrainingSettings,
   name: string,
   value: unknown,
 ): { ok: true; training: TrainingSettings } | { ok: false; message: string } {
   const parsed = zTraining.safeParse(withTrainingField(t, name, value));
-  return parsed.success
-    ? { ok: true, training: parsed.data }
-    : { ok: false, message: parsed.error.issues[0]?.message ?? 'Invalid value' };
+  if (parsed.success) return { ok: true, training: parsed.data };
+  const issue = parsed.error.issues[0];
+  return {
+    ok: false,
+    message: issue ? fieldMessage(fieldLabel(name), issue) : `${fieldLabel(name)} is not valid`,
+  };
 }

@@ -12,6 +12,7 @@ import { MinimapPlugin } from 'rete-minimap-plugin';
 import { Presets, VuePlugin } from 'rete-vue-plugin';
 import { installBoxSelection } from './boxSelection';
 import { createCanvasSync } from './canvasSync';
+import { fitView, type Rect } from './fit';
 import ConnectionView from './components/ConnectionView.vue';
 import NodeView from './components/NodeView.vue';
 import { requestContextMenus } from './contextMenu';
@@ -80,13 +81,40 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
 
   let arrangeModule: Promise<typeof import('./arrange')> | undefined;
 
+  /** The minimap's box in the container's coordinates, when it is drawn. */
+  function minimapRect(): Rect | undefined {
+    const el = container.querySelector('.minimap');
+    if (!el) return undefined;
+    const box = el.getBoundingClientRect();
+    const origin = container.getBoundingClientRect();
+    return box.width
+      ? { x: box.x - origin.x, y: box.y - origin.y, width: box.width, height: box.height }
+      : undefined;
+  }
+
   return {
     sync: canvas.sync,
     setSelection: (ids) => selection.set(ids),
     async zoomToFit() {
       await canvas.settled();
-      const nodes = editor.getNodes();
-      if (nodes.length) await AreaExtensions.zoomAt(area, nodes, { scale: 0.92 });
+      const boxes = editor.getNodes().flatMap((n) => {
+        const p = area.nodeViews.get(n.id)?.position;
+        return p ? [{ left: p.x, top: p.y, right: p.x + n.width, bottom: p.y + n.height }] : [];
+      });
+      if (!boxes.length || !container.clientWidth || !container.clientHeight) return;
+      const left = Math.min(...boxes.map((b) => b.left));
+      const top = Math.min(...boxes.map((b) => b.top));
+      const nodes = {
+        x: left,
+        y: top,
+        width: Math.max(...boxes.map((b) => b.right)) - left,
+        height: Math.max(...boxes.map((b) => b.bottom)) - top,
+      };
+      const view = { width: container.clientWidth, height: container.clientHeight };
+      const t = fitView(nodes, view, minimapRect());
+      area.area.transform.x = t.x;
+      area.area.transform.y = t.y;
+      await area.area.zoom(t.k, 0, 0);
     },
     async arrange() {
       await canvas.settled();

@@ -11,12 +11,19 @@ export function redrawOncePerFrame(minimap: MinimapPlugin<Schemes>): void {
   const target = minimap as unknown as { render(): void };
   const render = target.render.bind(target);
   let scheduled = false;
+  // The minimap component scales by its own measured width, which is unknown on its first
+  // render (all nodes at 0, a stray dot): draw once more after it is mounted.
+  let mounted = false;
   target.render = () => {
     if (scheduled) return;
     scheduled = true;
     requestAnimationFrame(() => {
       scheduled = false;
       render();
+      if (!mounted) {
+        mounted = true;
+        target.render();
+      }
     });
   };
 }

@@ -14,6 +14,14 @@ import { useUiStore } from '../stores/uiStore';
 
 export const AUTOSAVE_DELAY_MS = 400;
 
+/** The graph's revision when it last matched the autosave (restored or written). */
+let savedRevision: number | undefined;
+
+/** True while this tab's graph is the autosaved one: nothing here would be lost by a reload. */
+export function matchesAutosave(): boolean {
+  return savedRevision === useGraphStore().revision;
+}
+
 export async function restoreSession(): Promise<void> {
   const graph = useGraphStore();
   const notices = useNoticeStore();
@@ -24,21 +32,40 @@ export async function restoreSession(): Promise<void> {
   } catch (e) {
     console.warn('Autosave unavailable', e);
   }
-  if (raw === undefined || raw === null) {
-    graph.reset(fallback());
-    return;
-  }
-  const parsed = parseDocument(typeof raw === 'string' ? raw : JSON.stringify(raw));
-  if (parsed.ok) {
-    graph.reset(parsed.value);
-    return;
-  }
-  graph.reset(fallback());
+  const parsed =
+    raw === undefined || raw === null
+      ? undefined
+      : parseDocument(typeof raw === 'string' ? raw : JSON.stringify(raw));
+  graph.reset(parsed?.ok ? parsed.value : fallback());
+  savedRevision = graph.revision;
+  if (parsed === undefined || parsed.ok) return;
   notices.notify(
     'warning',
     'The autosaved graph could not be restored; starting from the beginner preset.',
     parsed.error,
   );
+}
+
+/**
+ * Write the graph now, if this tab owns the autosave (another tab's edits are never
+ * overwritten by a tab that does not).
+ */
+export async function saveNow(): Promise<void> {
+  const graph = useGraphStore();
+  const ui = useUiStore();
+  if (ui.ownership !== 'owner') {
+    ui.autosave = 'elsewhere';
+    return;
+  }
+  const revision = graph.revision;
+  try {
+    await writeAutosave(serializeDocument(graph.doc));
+    savedRevision = revision;
+    ui.autosave = 'saved';
+  } catch (e) {
+    console.warn('Autosave failed', e);
+    ui.autosave = 'failed';
+  }
 }
 
 /** Start autosaving; call after `restoreSession` so the restored graph is not overwritten first. */
@@ -49,17 +76,9 @@ export function startAutosave(): void {
   watch(
     () => graph.revision,
     () => {
-      ui.autosave = 'pending';
+      ui.autosave = ui.ownership === 'owner' ? 'pending' : 'elsewhere';
       clearTimeout(timer);
-      timer = setTimeout(async () => {
-        try {
-          await writeAutosave(serializeDocument(graph.doc));
-          ui.autosave = 'saved';
-        } catch (e) {
-          console.warn('Autosave failed', e);
-          ui.autosave = 'failed';
-        }
-      }, AUTOSAVE_DELAY_MS);
+      timer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
     },
   );
 }

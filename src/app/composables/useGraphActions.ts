@@ -5,6 +5,7 @@
 import { nextTick } from 'vue';
 import { emptyDocument, type Position } from '../../core/document';
 import { getNodeSpec } from '../../core/registry';
+import { freePosition } from '../../editor/placement';
 import { editorHandle } from '../editorHandle';
 import { openFiles as openAnyFiles } from '../fileActions';
 import { downloadGraph } from '../fileIo';
@@ -81,17 +82,10 @@ export function useGraphActions() {
   function addNode(type: string, at?: Position): string | undefined {
     if (!getNodeSpec(type)) return undefined;
     const center = at ?? editorHandle.value?.viewCenter() ?? { x: 0, y: 0 };
-    // Nodes added by double-click land at the centre, nudged so they do not stack exactly.
-    let pos = at ? { x: center.x - 92, y: center.y - 30 } : { x: center.x - 92, y: center.y - 50 };
-    if (!at) {
-      while (
-        graph.doc.nodes.some(
-          (n) => Math.abs(n.position.x - pos.x) < 20 && Math.abs(n.position.y - pos.y) < 20,
-        )
-      )
-        pos = { x: pos.x + 30, y: pos.y + 30 };
-    }
-    return graph.addNode(type, pos);
+    const want = at ? { x: center.x - 92, y: center.y - 30 } : { x: center.x - 92, y: center.y - 50 };
+    // A node dropped where the user chose stays there; one added by double-click lands near the
+    // centre, where nothing else is.
+    return graph.addNode(type, at ? want : freePosition(graph.doc, type, want));
   }
 
   function deleteSelection(): void {

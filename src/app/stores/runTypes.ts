@@ -29,6 +29,8 @@ export interface RunRecord extends Omit<RunSummary, 'runId' | 'status'> {
   graphHash: string;
   structureHash: string;
   training: TrainingSettings;
+  /** The loss's reduction over the batch (on the Loss node, not in `training`); absent in old records. */
+  reduction?: 'sum' | 'mean';
   curves: Curves;
   validation: ValidationPoint[];
 }

@@ -136,6 +136,7 @@ export const useTrainingStore = defineStore('training', () => {
       graphHash: graphHash(doc),
       structureHash: structureHash(doc),
       training: doc.training,
+      reduction: doc.nodes.find((n) => n.type === 'loss')?.params.reduction === 'sum' ? 'sum' : 'mean',
       backend: s?.backend ?? ('backend' in state.value ? state.value.backend : ''),
       status,
       message: s?.message ?? (status === 'interrupted' ? 'The page was closed while it trained.' : undefined),

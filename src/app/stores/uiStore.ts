@@ -2,6 +2,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ContextRequest, WireDrop } from '../../editor/types';
+import type { Ownership } from '../tabOwnership';
 
 export const useUiStore = defineStore('ui', () => {
   const helpOpen = ref(false);
@@ -18,7 +19,12 @@ export const useUiStore = defineStore('ui', () => {
   /** Open context menu; `ids` are the nodes its node actions apply to. */
   const contextMenu = ref<ContextRequest & { ids: string[] }>();
   const diagnosticsOpen = ref(false);
-  const autosave = ref<'idle' | 'pending' | 'saved' | 'failed'>('idle');
+  /** Height of the results dock's body in px, set by dragging its edge or with the arrow keys. */
+  const dockHeight = ref(300);
+  /** `elsewhere`: a change was not saved because another tab owns the autosave. */
+  const autosave = ref<'idle' | 'pending' | 'saved' | 'failed' | 'elsewhere'>('idle');
+  /** Whether this tab writes the autosave (src/app/tabOwnership.ts); owner until told otherwise. */
+  const ownership = ref<Ownership>('owner');
 
   return {
     helpOpen,
@@ -28,6 +34,8 @@ export const useUiStore = defineStore('ui', () => {
     quickAdd,
     contextMenu,
     diagnosticsOpen,
+    dockHeight,
     autosave,
+    ownership,
   };
 });

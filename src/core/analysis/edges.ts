@@ -81,7 +81,7 @@ export function checkEdges(
         edgeId: edge.id,
         nodeId: to.id,
         port: edge.to.port,
-        message: `Input "${edge.to.port}" of node "${to.id}" already receives from "${occupied.get(key)}"; it takes one input. Use an Add or Concat node to combine several.`,
+        message: `Input "${toPort.label}" of node "${to.id}" already receives from "${occupied.get(key)}"; it takes one input. Use an Add or Concat node to combine several.`,
       });
       continue;
     }

@@ -18,7 +18,7 @@ import type { Condition, GraphSelector } from './schema';
 /** What a condition may know of one run: a stored run record plus, when known, its graph. */
 export interface RunFacts {
   id: string;
-  status: 'completed' | 'aborted' | 'failed';
+  status: 'completed' | 'aborted' | 'failed' | 'interrupted';
   structureHash: string;
   testAccuracy: number;
   validationAccuracy: number;

@@ -46,9 +46,29 @@ describe('training form fields', () => {
     expect(ok).toEqual({ ok: true, training: { ...t, batchSize: 50 } });
     const bad = applyTrainingField(t, 'seed', -1);
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.message).toMatch(/>=0/);
+    if (!bad.ok) expect(bad.message).toBe('Seed must be at least 0');
     expect(applyTrainingField(t, 'batchSize', 2.5).ok).toBe(false);
     expect(applyTrainingField(t, 'length', 0).ok).toBe(false);
+  });
+
+  it('says what is wrong in the words of the form', () => {
+    const message = (name: string, value: unknown) => {
+      const result = applyTrainingField(t, name, value);
+      return result.ok ? 'accepted' : result.message;
+    };
+    expect(message('learningRate', 0)).toBe('Learning rate must be more than 0');
+    expect(message('learningRate', Number.NaN)).toBe('Learning rate must be a number');
+    expect(message('batchSize', 2.5)).toBe('Batch size must be a whole number');
+    expect(message('length', 0)).toBe('Training length must be at least 1');
+    expect(message('validationCount', 1e9)).toBe('Validation images must be at most 59,000');
+    const momentum = withTrainingField(t, 'optimizer', 'momentum');
+    const bad = applyTrainingField(momentum, 'optimizer.momentum', 2);
+    expect(bad.ok ? 'accepted' : bad.message).toBe('Momentum must be at most 1');
+  });
+
+  it('each accessible name starts with the label on screen', () => {
+    for (const { field, accessibleName } of Object.values(TRAINING_FIELDS))
+      expect(accessibleName.startsWith(field.label)).toBe(true);
   });
 
   it('keeps the names the page and the tests know the fields by', () => {

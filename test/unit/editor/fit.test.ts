@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { MIN_READABLE_ZOOM, fitView, type Rect, type ViewTransform } from '../../../src/editor/fit';
+
+const onScreen = (r: Rect, t: ViewTransform): Rect => ({
+  x: r.x * t.k + t.x,
+  y: r.y * t.k + t.y,
+  width: r.width * t.k,
+  height: r.height * t.k,
+});
+const inside = (a: Rect, b: Rect) =>
+  a.x >= b.x - 0.5 &&
+  a.y >= b.y - 0.5 &&
+  a.x + a.width <= b.x + b.width + 0.5 &&
+  a.y + a.height <= b.y + b.height + 0.5;
+const apart = (a: Rect, b: Rect) =>
+  a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+
+describe('fitting the graph into the canvas', () => {
+  const view = { width: 815, height: 652 };
+  const minimap = { x: 657, y: 542, width: 144, height: 96 };
+
+  it('shows the beginner preset whole, readable, and clear of the minimap', () => {
+    const nodes = { x: 0, y: 0, width: 1024, height: 94 }; // four nodes 280 apart
+    const t = fitView(nodes, view, minimap);
+    const drawn = onScreen(nodes, t);
+    expect(t.k).toBeGreaterThanOrEqual(MIN_READABLE_ZOOM);
+    expect(inside(drawn, { x: 0, y: 0, ...view })).toBe(true);
+    expect(apart(drawn, minimap)).toBe(true);
+  });
+
+  it('a short canvas (the dock open) does not shrink the graph below the readable zoom', () => {
+    const nodes = { x: 0, y: 0, width: 600, height: 600 };
+    const t = fitView(nodes, { width: 815, height: 300 });
+    expect(t.k).toBe(MIN_READABLE_ZOOM);
+    const drawn = onScreen(nodes, t);
+    expect(drawn.x).toBeGreaterThanOrEqual(0);
+    expect(drawn.x + drawn.width).toBeLessThanOrEqual(815); // the width still fits
+  });
+
+  it('a graph wider than the canvas is fitted to its width, whole', () => {
+    const nodes = { x: 0, y: 0, width: 1584, height: 94 }; // hidden-layer: six nodes
+    const t = fitView(nodes, view, minimap);
+    expect(inside(onScreen(nodes, t), { x: 0, y: 0, ...view })).toBe(true);
+    expect(apart(onScreen(nodes, t), minimap)).toBe(true);
+  });
+
+  it('does not enlarge a single node past its own size, and centres it', () => {
+    const nodes = { x: 100, y: 100, width: 184, height: 94 };
+    const t = fitView(nodes, view);
+    expect(t.k).toBe(1);
+    const drawn = onScreen(nodes, t);
+    expect(drawn.x + drawn.width / 2).toBeCloseTo(view.width / 2);
+  });
+
+  it('puts a tall graph left of the minimap rather than under it', () => {
+    const nodes = { x: 0, y: 0, width: 184, height: 900 };
+    const t = fitView(nodes, view, minimap);
+    expect(apart(onScreen(nodes, t), minimap)).toBe(true);
+  });
+});
