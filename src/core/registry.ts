@@ -32,6 +32,11 @@ import { dropoutNode } from './nodes/dropout';
 import { flattenNode } from './nodes/flatten';
 import { addNode, concatNode } from './nodes/merge';
 import { lossNode } from './nodes/loss';
+import { conv2dNode } from './nodes/conv2d';
+import { maxPool2dNode } from './nodes/maxPool2d';
+import { avgPool2dNode } from './nodes/avgPool2d';
+import { batchNormNode } from './nodes/batchNorm';
+import { reshapeNode } from './nodes/reshape';
 
 const specs = [
   inputNode,
@@ -42,6 +47,11 @@ const specs = [
   tanhNode,
   dropoutNode,
   flattenNode,
+  reshapeNode,
+  conv2dNode,
+  maxPool2dNode,
+  avgPool2dNode,
+  batchNormNode,
   addNode,
   concatNode,
   lossNode,
