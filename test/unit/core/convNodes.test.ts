@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../src/core/analyze';
 import { compileGraph } from '../../../src/core/compile';
 import type { GraphNode } from '../../../src/core/document';
+import { graphToOnnx } from '../../../src/core/exchange/onnx/exportOnnx';
 import { formatShape } from '../../../src/core/shape';
 import { chain, node } from './fixtures';
 
@@ -270,5 +271,27 @@ describe('convolution node types: diagnostics name the node and field', () => {
     expect(d!.message).toContain(
       'it gets the picture ?×26×26×10. Add a Flatten, then a Dense layer of 10 units',
     );
+  });
+});
+
+describe('export to ONNX', () => {
+  it('refuses a graph with a convolution node type, naming the node, instead of writing a wrong file', () => {
+    for (const [type, params] of [
+      ['conv2d', {}],
+      ['maxPool2d', {}],
+      ['avgPool2d', {}],
+      ['batchNorm', {}],
+    ] as const) {
+      const doc = around(node('s', type, params));
+      expect(graphToOnnx(doc, new Map())).toEqual({
+        ok: false,
+        error: `Node "s" (${type}) has no ONNX operator.`,
+      });
+    }
+    const reshaped = around(node('s', 'reshape', {}), [], 'flat');
+    expect(graphToOnnx(reshaped, new Map())).toEqual({
+      ok: false,
+      error: 'Node "s" (reshape) has no ONNX operator.',
+    });
   });
 });
