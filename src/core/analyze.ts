@@ -14,6 +14,7 @@ import { findEndpoints } from './analysis/endpoints';
 import { inferShapes } from './analysis/shapes';
 import { warnSoftmaxMissing, warnUnreachable } from './analysis/lossChecks';
 import { countTotals } from './analysis/totals';
+import { checkMemory, estimateTrainingMemory } from './analysis/memory';
 import type { GraphAnalysis } from './analysis/types';
 import { LIMITS } from './limits';
 
@@ -24,12 +25,14 @@ export const DEFAULT_MAX_PARAMS = LIMITS.parameters;
 
 export interface AnalyzeOptions {
   maxParams?: number;
+  /** Memory one training batch may need (default `LIMITS.trainingBytes`). */
+  maxTrainingBytes?: number;
 }
 
 /**
  * Analyse a parsed document: diagnostics, shapes, counts. Each phase appends its diagnostics,
  * so they come in phase order: nodes, edges, cycles, input and loss, shapes, loss warnings,
- * totals.
+ * totals, memory.
  */
 export function analyzeGraph(doc: GraphDocument, options: AnalyzeOptions = {}): GraphAnalysis {
   const diagnostics: Diagnostic[] = [];
@@ -49,6 +52,8 @@ export function analyzeGraph(doc: GraphDocument, options: AnalyzeOptions = {}): 
     options.maxParams ?? DEFAULT_MAX_PARAMS,
     diagnostics,
   );
+  const memory = estimateTrainingMemory(nodes, doc.training);
+  checkMemory(memory, nodes, options.maxTrainingBytes ?? LIMITS.trainingBytes, diagnostics);
   return {
     diagnostics,
     nodes,
@@ -59,6 +64,7 @@ export function analyzeGraph(doc: GraphDocument, options: AnalyzeOptions = {}): 
     lossId,
     totalParams,
     totalFlops,
+    memory,
     valid: !diagnostics.some((d) => d.severity === 'error'),
   };
 }

@@ -8,6 +8,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { GraphAnalysis } from './analyze';
 import type { GraphDocument, OptimizerSettings } from './document';
 import type { Tf } from './nodeSpec';
+import type { BatchNormParams } from './nodes/batchNorm';
 import type { LossParams } from './nodes/loss';
 import { fnv1a } from './util/fnv1a';
 
@@ -26,7 +27,8 @@ export interface CompiledGraph {
    * layers run as a plain `matMul` + bias, so that autodiff goes through the registered
    * `BatchMatMul` gradient (which prunes the unneeded gradient with respect to the images)
    * rather than tfjs's fused-matmul custom gradient, which computes it eagerly. With
-   * `training: true` dropout is active, with a fresh deterministic mask on every call.
+   * `training: true` dropout is active, with a fresh deterministic mask on every call, and
+   * BatchNorm uses the batch's statistics and updates its running averages.
    */
   forward(x: tfjs.Tensor, training: boolean): tfjs.Tensor;
   /** The loss node's function of one-hot labels and predictions, reduced to a scalar. */
@@ -78,6 +80,35 @@ export function makeOptimizer(tf: Tf, settings: OptimizerSettings, learningRate:
     case 'rmsprop':
       return tf.train.rmsprop(learningRate, settings.decay, settings.momentum, settings.epsilon);
   }
+}
+
+/**
+ * One training-mode pass of a BatchNorm layer: normalise with the batch's own mean and
+ * variance (over every axis but the channels), and move the layer's running averages towards
+ * them by `1 − momentum`, as Keras does; evaluation then uses those averages. Done here rather
+ * than through the layer's `apply`, whose training path reads γ and β even when the node has
+ * turned them off.
+ */
+function batchNormTraining(
+  tf: Tf,
+  layer: tfjs.layers.Layer,
+  params: BatchNormParams,
+  x: tfjs.Tensor,
+): tfjs.Tensor {
+  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+  const { mean, variance } = tf.moments(x, axes);
+  const [movingMean, movingVariance] = layer.nonTrainableWeights;
+  for (const [average, batch] of [
+    [movingMean!, mean],
+    [movingVariance!, variance],
+  ] as const) {
+    const old = average.read();
+    average.write(tf.sub(old, tf.mul(tf.sub(old, batch), 1 - params.momentum)));
+  }
+  const weights = layer.trainableWeights.map((w) => w.read());
+  const gamma = params.scale ? weights[0] : undefined;
+  const beta = params.center ? weights[params.scale ? 1 : 0] : undefined;
+  return tf.batchNorm(x, mean, variance, beta, gamma, params.epsilon);
 }
 
 /**
@@ -169,6 +200,8 @@ export function compileGraph(tf: Tf, doc: GraphDocument, analysis: GraphAnalysis
             training && rate > 0
               ? tf.dropout(ins[0]!, rate, undefined, nodeSeed(doc.training.seed + dropoutCalls, id))
               : ins[0]!;
+        } else if (info.type === 'batchNorm' && training) {
+          out = batchNormTraining(tf, layer, info.params as BatchNormParams, ins[0]!);
         } else {
           out = layer.apply(ins.length === 1 ? ins[0]! : ins, { training }) as tfjs.Tensor;
         }

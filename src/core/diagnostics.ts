@@ -19,7 +19,8 @@ export type DiagnosticCode =
   | 'multiple-inputs'
   | 'shape-mismatch'
   | 'softmax-missing'
-  | 'too-many-parameters';
+  | 'too-many-parameters'
+  | 'too-much-memory';
 
 export type Severity = 'error' | 'warning';
 

@@ -27,6 +27,19 @@ export const LIMITS = {
   /** A lesson file as JSON text, and its steps. */
   lessonBytes: 1 * MiB,
   lessonSteps: 50,
+  /** Filters (output channels) of one convolution. */
+  filters: 1024,
+  /** Side of a convolution kernel or a pooling window (square). */
+  kernelSize: 32,
+  /** Step of a convolution or pooling window, in pixels. */
+  stride: 32,
+  /** One side (height, width) of a Reshape's target map. */
+  reshapeSide: 16384,
+  /**
+   * Memory one training batch may need (weights, optimizer slots, activations and their
+   * gradients, as `analysis/memory.ts` estimates it): refused before anything is allocated.
+   */
+  trainingBytes: 1024 * MiB,
   /** Absolute value of a node position on the canvas (Fit must be able to reach it). */
   coordinate: 1e6,
 } as const;

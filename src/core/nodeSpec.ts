@@ -87,6 +87,8 @@ export interface NodeSpec<P extends Record<string, unknown> = Record<string, unk
 /** A value in a generated layer constructor, written in each script's language. */
 export type LayerArgValue =
   | { kind: 'literal'; value: number | boolean | string }
+  /** A tuple of whole numbers (a Reshape's target shape): `(28, 28, -1)` / `[28, 28, -1]`. */
+  | { kind: 'shape'; value: readonly number[] }
   /** A seeded initialiser; `seedOffset` keeps a layer's initialisers on distinct seeds. */
   | { kind: 'initializer'; value: Initializer; seedOffset: number }
   /** The layer's own seed (for layers that draw random numbers themselves, like dropout). */
@@ -115,7 +117,8 @@ export type FromKerasResult = Result<{ params: Record<string, unknown>; notes: s
 export interface KerasMapping<P> {
   /**
    * The Keras class, as model.json and Python name it (`keras.layers.Dense`); the tfjs factory
-   * is the same name in lowerCamelCase (`tf.layers.dense`).
+   * is the same name in lowerCamelCase with a final `2D` as `2d` (`tf.layers.dense`,
+   * `tf.layers.conv2d`).
    */
   className: string;
   /**

@@ -13,9 +13,20 @@
  * scripts and a Keras round trip, and fails under its name if a piece is missing.
  *
  * What does not come from the spec, and when it needs an edit:
- * - `compile.ts` (`forward`) runs Dense as a plain matMul (for its gradient) and Dropout with
- *   a fresh mask per step; other types go through their layer's `apply`. A type that draws
- *   random numbers while training needs a case there, like Dropout.
+ * - `compile.ts` (`forward`) runs Dense as a plain matMul (for its gradient), Dropout with a
+ *   fresh mask per step, and BatchNorm in training on the batch's statistics while moving its
+ *   running averages; other types go through their layer's `apply`. A type that draws random
+ *   numbers or updates state while training needs a case there, like Dropout and BatchNorm.
+ * - Shared pieces: `nodes/keras.ts` (Keras arguments, initialisers), `nodes/spatial.ts`
+ *   (pictures, sliding-window sizes as tfjs and Keras compute them, square windows from
+ *   Keras), `nodes/pool2d.ts` (both pooling types). Bounds on parameters live in `limits.ts`.
+ * - A Keras class written under another name (`MaxPool2D`) is mapped in
+ *   `exchange/kerasTopology.ts` (`CLASS_ALIASES`).
+ * - `analysis/memory.ts` counts every weight a spec's `keras.weights` lists (trainable or not)
+ *   and every output; a type whose output is a view of its input (no copy) belongs in its
+ *   `VIEWS`.
+ * - ONNX (`exchange/onnx/`) knows its types by name; a type it lacks is refused on export,
+ *   naming the node.
  * - `training/kernels/denseChain.ts` recognises dense chains by the compiled tfjs layers'
  *   class names (`Dense`, `Activation` with sigmoid, relu, tanh or softmax), not by specs. A
  *   graph with any other type trains on tfjs ops, so nothing is needed unless the WebAssembly
@@ -32,6 +43,11 @@ import { dropoutNode } from './nodes/dropout';
 import { flattenNode } from './nodes/flatten';
 import { addNode, concatNode } from './nodes/merge';
 import { lossNode } from './nodes/loss';
+import { conv2dNode } from './nodes/conv2d';
+import { maxPool2dNode } from './nodes/maxPool2d';
+import { avgPool2dNode } from './nodes/avgPool2d';
+import { batchNormNode } from './nodes/batchNorm';
+import { reshapeNode } from './nodes/reshape';
 
 const specs = [
   inputNode,
@@ -42,6 +58,11 @@ const specs = [
   tanhNode,
   dropoutNode,
   flattenNode,
+  reshapeNode,
+  conv2dNode,
+  maxPool2dNode,
+  avgPool2dNode,
+  batchNormNode,
   addNode,
   concatNode,
   lossNode,

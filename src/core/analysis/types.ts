@@ -19,6 +19,18 @@ export interface NodeAnalysis {
   flops: number;
 }
 
+/** Memory of one training batch (`memory.ts`). */
+export interface MemoryEstimate {
+  bytes: number;
+  /** Weights, their gradients and the optimizer's slots. */
+  weightBytes: number;
+  /** Outputs of every node for the batch, and their gradients. */
+  activationBytes: number;
+  batchSize: number;
+  /** The node with the largest share, to name in a refusal. */
+  largest: { id: string; type: string; bytes: number } | undefined;
+}
+
 export interface GraphAnalysis {
   diagnostics: Diagnostic[];
   /** Keyed by node id (first occurrence of a duplicated id). */
@@ -34,6 +46,8 @@ export interface GraphAnalysis {
   totalParams: number;
   /** Forward-pass FLOPs per example. */
   totalFlops: number;
+  /** Memory one training batch needs (of the nodes whose shapes are known). */
+  memory: MemoryEstimate;
   /** No diagnostic of severity error. */
   valid: boolean;
 }

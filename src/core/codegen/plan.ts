@@ -67,6 +67,7 @@ const RESERVED = new Set([
 /** How a script's language writes the values a layer argument can hold. */
 export interface ArgumentWriter {
   literal(value: number | boolean | string): string;
+  shape(values: readonly number[]): string;
   /** `seed` is an expression in the script's language. */
   initializer(init: Initializer, seed: string): string;
 }
@@ -86,6 +87,8 @@ export function writeArgument(
   switch (value.kind) {
     case 'literal':
       return writer.literal(value.value);
+    case 'shape':
+      return writer.shape(value.value);
     case 'initializer':
       return writer.initializer(value.value, seed(value.seedOffset));
     case 'seed':

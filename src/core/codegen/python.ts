@@ -20,6 +20,10 @@ const py = (v: unknown): string => {
   return 'None';
 };
 
+/** `(28, 28, -1)`; a one-element tuple keeps its comma: `(784,)`. */
+const pyTuple = (values: readonly number[]): string =>
+  `(${values.join(', ')}${values.length === 1 ? ',' : ''})`;
+
 function initializer(init: Initializer, seed: string): string {
   switch (init.name) {
     case 'zeros':
@@ -34,7 +38,7 @@ function initializer(init: Initializer, seed: string): string {
 }
 
 const argument = (value: LayerArgValue, index: number): string =>
-  writeArgument(value, 'seed', index, { literal: py, initializer });
+  writeArgument(value, 'seed', index, { literal: py, shape: pyTuple, initializer });
 
 /** `useBias` → `use_bias`: Keras's spelling of a tfjs option. */
 const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -128,7 +132,7 @@ export function generatePython(doc: GraphDocument, analysis: GraphAnalysis): str
     `EPOCHS = ${plan.epochs ?? 'None'}  # when set, the graph counts in epochs and STEPS follows the batch size`,
     `VALIDATION_COUNT = ${plan.validationCount}`,
     `TRAIN_COUNT = ${plan.trainCount}`,
-    `INPUT_SHAPE = (${plan.inputShape.join(', ')}${plan.inputShape.length === 1 ? ',' : ''})`,
+    `INPUT_SHAPE = ${pyTuple(plan.inputShape)}`,
     `NUM_CLASSES = ${NUM_CLASSES}`,
     `MODEL_NAME = ${py(stem)}`,
     '',

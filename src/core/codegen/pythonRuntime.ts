@@ -88,7 +88,10 @@ def is_chief(strategy):
 `;
 
 /** `summarize(model, args)`: what was built, for checking it against the graph. */
-export const PYTHON_SUMMARY = `KEPT_CONFIG = ("units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "rate", "axis")
+export const PYTHON_SUMMARY = `KEPT_CONFIG = (
+    "units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "rate", "axis",
+    "filters", "kernel_size", "strides", "padding", "pool_size", "momentum", "epsilon", "center", "scale", "target_shape",
+)
 
 
 def layer_summary(layer):
@@ -98,6 +101,8 @@ def layer_summary(layer):
         if key in config:
             value = config[key]
             summary[key] = {"class": value["class_name"], **value["config"]} if isinstance(value, dict) else value
+            if isinstance(value, tuple):
+                summary[key] = list(value)
     return summary
 
 

@@ -28,11 +28,12 @@ function initializer(init: Initializer, seed: string): string {
 }
 
 const argument = (value: LayerArgValue, index: number): string =>
-  writeArgument(value, 'seed', index, { literal: js, initializer });
+  writeArgument(value, 'seed', index, { literal: js, shape: js, initializer });
 
 /** `tf.layers.dense({ name: "hidden", units: 625, … }).apply(x)`, from the node's Keras mapping. */
 function layerCall(layer: PlannedLayer, index: number): string {
-  const factory = layer.className[0]!.toLowerCase() + layer.className.slice(1);
+  // Keras's `Conv2D` / `MaxPooling2D` are tfjs's `conv2d` / `maxPooling2d`.
+  const factory = (layer.className[0]!.toLowerCase() + layer.className.slice(1)).replace(/2D$/, '2d');
   // A tfjs Dropout layer given a seed draws the same mask on every step, so it gets none.
   const args = [
     `name: ${js(layer.id)}`,

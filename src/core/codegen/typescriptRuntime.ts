@@ -97,7 +97,10 @@ function shuffler(seed: number): (count: number) => Int32Array {
 }`;
 
 /** What was built, as one JSON-able object with the same keys as the Python script's. */
-export const TS_SUMMARY = `const KEPT_CONFIG = ['units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'rate', 'axis'];
+export const TS_SUMMARY = `const KEPT_CONFIG = [
+  'units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'rate', 'axis',
+  'filters', 'kernelSize', 'strides', 'padding', 'poolSize', 'momentum', 'epsilon', 'center', 'scale', 'targetShape',
+];
 const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => \`_\${c.toLowerCase()}\`);
 
 function summarize(model: tf.LayersModel, settings: RunSettings) {

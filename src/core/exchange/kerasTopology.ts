@@ -79,6 +79,13 @@ function addChannelAxis(layers: KerasLayer[]): string[] {
   return notes;
 }
 
+/** Other names Keras writes for the classes Tensorweave maps (Keras 2.5+ saves `MaxPool2D`). */
+const CLASS_ALIASES: Readonly<Record<string, string>> = {
+  MaxPool2D: 'MaxPooling2D',
+  AvgPool2D: 'AveragePooling2D',
+  Convolution2D: 'Conv2D',
+};
+
 /** The topology's layers in file order, with an input layer added where Sequential implies one. */
 export function readLayers(topology: Topology): Result<ReadLayers> {
   const sequential = topology.class_name === 'Sequential';
@@ -87,7 +94,8 @@ export function readLayers(topology: Topology): Result<ReadLayers> {
     const name = raw.config.name ?? raw.name ?? `layer_${i}`;
     const previous = layers[layers.length - 1];
     const inbound = sequential ? (previous ? [previous.name] : []) : inboundNames(raw.inbound_nodes);
-    layers.push({ name, className: raw.class_name, config: raw.config, inbound });
+    const className = CLASS_ALIASES[raw.class_name] ?? raw.class_name;
+    layers.push({ name, className, config: raw.config, inbound });
   }
   if (sequential && layers[0]?.className !== 'InputLayer') {
     const shape = layers[0]?.config.batch_input_shape ?? layers[0]?.config.batch_shape;

@@ -8,6 +8,7 @@ import { safeText } from '../util/safeText';
 import type { GraphEdge, GraphNode } from '../document';
 import type { FromKerasResult, KerasLayerConfig, NodeSpec } from '../nodeSpec';
 import { lossNode, type LossParams } from '../nodes/loss';
+import { isRecord } from '../nodes/keras';
 import { NODE_SPECS } from '../registry';
 import { err, ok, type Result } from '../result';
 import type { KerasLayer } from './kerasTopology';
@@ -35,6 +36,31 @@ function claim(
     if (result) return { spec, result };
   }
   return undefined;
+}
+
+/** Settings that add to the loss or clip weights during training, which Tensorweave has none of. */
+const PENALTIES = [
+  'kernel_regularizer',
+  'bias_regularizer',
+  'activity_regularizer',
+  'kernel_constraint',
+  'bias_constraint',
+] as const;
+
+/**
+ * A note for each weight penalty or constraint a layer has: the weights import unchanged (and
+ * predict the same), but further training here runs without them.
+ */
+function penaltyNotes(layer: KerasLayer): string[] {
+  return PENALTIES.flatMap((key) => {
+    const value = layer.config[key];
+    if (value === null || value === undefined) return [];
+    const what = isRecord(value) ? safeText(value.class_name) : safeText(value);
+    const config = isRecord(value) && isRecord(value.config) ? ` ${safeText(value.config)}` : '';
+    return [
+      `${layer.className} "${layer.name}" has a ${key.replace('_', ' ')} (${what}${config}); it is left out: Tensorweave trains without weight penalties or constraints.`,
+    ];
+  });
 }
 
 export interface ConvertedLayers {
@@ -111,7 +137,7 @@ export function layersToGraph(
       );
     }
     if (!claimed.result.ok) return claimed.result;
-    notes.push(...claimed.result.value.notes);
+    notes.push(...claimed.result.value.notes, ...penaltyNotes(layer));
     let id = add(claimed.spec.type, claimed.result.value.params, layer.name);
     for (const s of sources) connect(s!, id);
     if (foldedSpec && foldedSpec.result.ok) {

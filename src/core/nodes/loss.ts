@@ -45,7 +45,16 @@ export const lossNode = defineNode({
   inferShape: (_p, inputs) => {
     const x = inputs.in?.[0];
     if (!x) return { ok: false, port: 'in', message: 'Loss needs the predictions as input.' };
-    if (x.length !== 1 || x[0] !== NUM_CLASSES) {
+    if (x.length > 1) {
+      // A picture here usually means a Flatten is missing after the convolutions: a Dense on
+      // a picture applies to each pixel's channels (as in Keras) and keeps the picture.
+      return {
+        ok: false,
+        port: 'in',
+        message: `Loss needs ${NUM_CLASSES} values per image (one per digit), shape ${formatShape([NUM_CLASSES])}; it gets the picture ${formatShape(x)}. Add a Flatten, then a Dense layer of ${NUM_CLASSES} units and a Softmax, before it.`,
+      };
+    }
+    if (x[0] !== NUM_CLASSES) {
       return {
         ok: false,
         port: 'in',

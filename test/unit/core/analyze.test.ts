@@ -4,6 +4,7 @@ import { analyzeGraph, summarize } from '../../../src/core/analyze';
 import { parseDocument } from '../../../src/core/parseDocument';
 import { NODE_SPECS } from '../../../src/core/registry';
 import type { Diagnostic, DiagnosticCode } from '../../../src/core/diagnostics';
+import type { GraphDocument } from '../../../src/core/document';
 import { chain, edge, graph, loadPreset, node } from './fixtures';
 
 const fixtureDir = new URL('../../../test/fixtures/invalid/', import.meta.url);
@@ -62,6 +63,12 @@ const expected: Record<DiagnosticCode, Omit<Partial<Diagnostic>, 'message'> & { 
     severity: 'error',
     nodeId: 'wide2',
     message: /parameters; the limit is 20,000,000/,
+  },
+  'too-much-memory': {
+    severity: 'error',
+    nodeId: 'wide',
+    message:
+      /^This graph needs about 1\.6 GB for one batch of 1,024; the limit is 1 GB\. Lower the batch size or the filters of "wide" \(its output is \?×28×28×256\)\.$/,
   },
 };
 
@@ -213,5 +220,54 @@ describe('analyzeGraph: shapes and counts', () => {
       const defaults = spec.params.parse({});
       expect(Object.keys(defaults).sort(), spec.type).toEqual([...fieldNames].sort());
     }
+  });
+});
+
+describe('analyzeGraph: memory for one training batch', () => {
+  const cnn = (batchSize: number, optimizer: GraphDocument['training']['optimizer']) => {
+    const doc = chain(
+      node('x', 'input', { layout: 'image' }),
+      node('conv', 'conv2d', { filters: 8, kernelSize: 3 }),
+      node('norm', 'batchNorm', {}),
+      node('flat', 'flatten'),
+      node('out', 'dense', { units: 10 }),
+      node('probs', 'softmax'),
+      node('loss', 'loss'),
+    );
+    return { ...doc, training: { ...doc.training, batchSize, optimizer } };
+  };
+
+  it('counts weights with gradients and optimizer slots, and each output with its gradient', () => {
+    const sgd = analyzeGraph(cnn(10, { type: 'sgd' })).memory;
+    // Trainable: conv 80, norm 16, dense 5,418 + 10; the norm's 16 running averages are not.
+    const trainable = 80 + 16 + 5408 * 10 + 10;
+    expect(sgd.weightBytes).toBe(4 * (2 * trainable + 16));
+    // Outputs of input, conv, norm, dense, softmax (flatten is a view), twice for the gradient.
+    expect(sgd.activationBytes).toBe(4 * 2 * 10 * (784 + 5408 + 5408 + 10 + 10));
+    expect(sgd.bytes).toBe(sgd.weightBytes + sgd.activationBytes);
+    expect(sgd.largest).toMatchObject({ id: 'out', type: 'dense' });
+
+    const adam = analyzeGraph(cnn(10, { type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7 })).memory;
+    expect(adam.weightBytes).toBe(4 * (4 * trainable + 16));
+    // Activations grow with the batch; weights do not.
+    const big = analyzeGraph(cnn(1000, { type: 'sgd' })).memory;
+    expect(big.activationBytes).toBe(100 * sgd.activationBytes);
+    expect(big.weightBytes).toBe(sgd.weightBytes);
+  });
+
+  it('refuses a graph over the budget before anything is allocated, naming the largest node', () => {
+    const doc = cnn(2000, { type: 'sgd' });
+    expect(analyzeGraph(doc).valid).toBe(true);
+    const tight = analyzeGraph(doc, { maxTrainingBytes: 100 * 2 ** 20 });
+    expect(tight.valid).toBe(false);
+    expect(tight.diagnostics).toEqual([
+      {
+        code: 'too-much-memory',
+        severity: 'error',
+        nodeId: 'conv',
+        message:
+          'This graph needs about 178 MB for one batch of 2,000; the limit is 100 MB. Lower the batch size or the filters of "conv" (its output is ?×26×26×8).',
+      },
+    ]);
   });
 });

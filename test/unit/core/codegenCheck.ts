@@ -9,7 +9,7 @@ import { analyzeGraph } from '../../../src/core/analyze';
 import type { GraphDocument } from '../../../src/core/document';
 import type { Initializer } from '../../../src/core/initializer';
 import type { LossParams } from '../../../src/core/nodes/loss';
-import { edge, graph, loadPreset, node } from './fixtures';
+import { chain, edge, graph, loadPreset, node } from './fixtures';
 
 /** Every layer kind, two initialisers, Adam and a mean-reduced squared error. */
 export function branching(): GraphDocument {
@@ -47,6 +47,27 @@ export function branching(): GraphDocument {
   doc.name = 'branching graph';
   doc.training.optimizer = { type: 'adam', beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
   doc.training.duration = { unit: 'epochs', epochs: 2 };
+  return doc;
+}
+
+/** Every convolution node type: reshape → conv → batch norm → pools → conv (same, stride 2). */
+export function cnn(): GraphDocument {
+  const doc = chain(
+    node('images', 'input', { layout: 'flat' }),
+    node('picture', 'reshape', {}),
+    node('conv1', 'conv2d', { filters: 4, kernelSize: 5, kernelInitializer: { name: 'heNormal' } }),
+    node('norm', 'batchNorm', { momentum: 0.9, epsilon: 0.01, center: false }),
+    node('relu', 'relu'),
+    node('maxpool', 'maxPool2d', {}),
+    node('conv2', 'conv2d', { filters: 6, kernelSize: 3, strides: 2, padding: 'same', useBias: false }),
+    node('avgpool', 'avgPool2d', { poolSize: 3, strides: 1 }),
+    node('flat', 'flatten'),
+    node('class', 'dense', { units: 10 }),
+    node('probs', 'softmax'),
+    node('loss', 'loss'),
+  );
+  doc.name = 'small cnn';
+  doc.training.batchSize = 32;
   return doc;
 }
 
@@ -138,6 +159,36 @@ function layerFor(
       return { class: 'Add' };
     case 'concat':
       return { class: 'Concatenate', axis: -1 };
+    case 'conv2d':
+      return {
+        class: 'Conv2D',
+        filters: params.filters,
+        kernel_size: [params.kernelSize, params.kernelSize],
+        strides: [params.strides, params.strides],
+        padding: params.padding,
+        activation: 'linear',
+        use_bias: params.useBias,
+        kernel_initializer: initializer(params.kernelInitializer as Initializer, language),
+        bias_initializer: initializer(params.biasInitializer as Initializer, language),
+      };
+    case 'maxPool2d':
+    case 'avgPool2d':
+      return {
+        class: type === 'maxPool2d' ? 'MaxPooling2D' : 'AveragePooling2D',
+        pool_size: [params.poolSize, params.poolSize],
+        strides: [params.strides, params.strides],
+        padding: params.padding,
+      };
+    case 'batchNorm':
+      return {
+        class: 'BatchNormalization',
+        momentum: params.momentum,
+        epsilon: params.epsilon,
+        center: params.center,
+        scale: params.scale,
+      };
+    case 'reshape':
+      return { class: 'Reshape', target_shape: [params.height, params.width, params.channels] };
     default:
       return undefined;
   }
@@ -188,16 +239,21 @@ export function expectSummaryMatches(
     expect(optimizer[beta1]).toBeCloseTo(settings.beta1, 6);
     expect(optimizer[beta2]).toBeCloseTo(settings.beta2, 6);
   }
+  // Keras and tfjs also count BatchNorm's running mean and variance, which are not trained.
+  const runningAverages = [...analysis.nodes.values()]
+    .filter((n) => n.type === 'batchNorm')
+    .reduce((sum, n) => sum + 2 * n.outputShape!.at(-1)!, 0);
   expect(summary).toMatchObject({
     steps: run.steps,
     batch_size: run.batchSize,
-    params: analysis.totalParams,
+    params: analysis.totalParams + runningAverages,
   });
 }
 
 /**
- * Run a script with `--summary-json` on the hidden-layer preset (with `--lr` and `--epochs`)
- * and on the branching graph (with `--batch-size` and `branchingFlags`), and check both.
+ * Run a script with `--summary-json` on the hidden-layer preset (with `--lr` and `--epochs`),
+ * on the branching graph (with `--batch-size` and `branchingFlags`) and on a small CNN, and
+ * check all three.
  */
 export async function expectScriptsBuildTheGraphs(
   language: Language,
@@ -222,5 +278,12 @@ export async function expectScriptsBuildTheGraphs(
     learningRate: branch.training.learningRate,
     steps: 2200, // 2 epochs of 55,000 / 50
     batchSize: 50,
+  });
+  const convolutional = cnn();
+  const cnnRun = await runScript('cnn', convolutional, ['--summary-json']);
+  expectSummaryMatches(summaryLine(cnnRun), convolutional, language, {
+    learningRate: convolutional.training.learningRate,
+    steps: convolutional.training.duration.unit === 'steps' ? convolutional.training.duration.steps : 0,
+    batchSize: 32,
   });
 }

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../src/core/analyze';
 import { generatePython } from '../../../src/core/codegen/python';
 import type { GraphDocument } from '../../../src/core/document';
-import { expectScriptsBuildTheGraphs, printed, run } from './codegenCheck';
+import { cnn, expectScriptsBuildTheGraphs, printed, run } from './codegenCheck';
 import { loadPreset } from './fixtures';
 
 function findPython(): { python: string } | { reason: string } {
@@ -70,6 +70,14 @@ describe('the generated Python script, run', () => {
     expect(printed(result.stdout + result.stderr, 'val_loss')).toBeGreaterThan(20);
     expect(existsSync(join(out, 'beginner.keras'))).toBe(true);
     expect(existsSync(join(out, 'saved_model', 'saved_model.pb'))).toBe(true);
+  }, 300_000);
+
+  it('trains a small CNN (every convolution node type) for 200 steps', async () => {
+    const script = writeScript('cnn', cnn());
+    const result = await run(python, [script, '--steps', '200', '--data', data], dir);
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    expect(result.stdout).toContain('trained 200 steps of 32 images');
+    expect(printed(result.stdout, 'test accuracy')).toBeGreaterThan(0.8);
   }, 300_000);
 
   it('reads an mnist.npz given as --data', async () => {

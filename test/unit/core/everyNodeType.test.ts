@@ -104,9 +104,19 @@ function testGraph(spec: NodeSpec, params: Params, layout: 'flat' | 'image'): Gr
     ]);
   }
   const nodes: GraphNode[] = [node('pixels', 'input', { layout }), node(SUBJECT, spec.type, params)];
-  const edges = spec.inputs.flatMap((port) =>
-    Array.from({ length: port.multiple ? (port.minEdges ?? 1) : 1 }, () => edge('pixels', SUBJECT, port.id)),
-  );
+  // A reshape keeps the number of values, so its variants get a Dense of the size they need.
+  let feed = 'pixels';
+  if (spec.type === 'reshape') {
+    const size = ['height', 'width', 'channels'].reduce((n, k) => n * Number(params[k]), 1);
+    nodes.splice(1, 0, node('sized', 'dense', { units: size }));
+    feed = 'sized';
+  }
+  const edges = [
+    ...(feed === 'pixels' ? [] : [edge('pixels', feed)]),
+    ...spec.inputs.flatMap((port) =>
+      Array.from({ length: port.multiple ? (port.minEdges ?? 1) : 1 }, () => edge(feed, SUBJECT, port.id)),
+    ),
+  ];
   const shape = analyzeGraph(graph(nodes, edges)).nodes.get(SUBJECT)?.outputShape;
   let last = SUBJECT;
   const append = (n: GraphNode) => {
@@ -125,7 +135,7 @@ function testGraph(spec: NodeSpec, params: Params, layout: 'flat' | 'image'): Gr
 
 /** Both input layouts for nodes that take either; Flatten, for one, only takes a picture. */
 function layoutsFor(spec: NodeSpec): readonly ('flat' | 'image')[] {
-  if (spec.category === 'input' || spec.category === 'loss') return ['flat'];
+  if (spec.category === 'input' || spec.category === 'loss' || spec.type === 'reshape') return ['flat'];
   const onFlat = analyzeGraph(testGraph(spec, spec.params.parse({}), 'flat')).nodes.get(SUBJECT);
   return onFlat?.outputShape ? ['flat', 'image'] : ['image'];
 }

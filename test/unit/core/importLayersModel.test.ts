@@ -141,11 +141,85 @@ describe('importing TensorFlow.js layers models', () => {
         modelTopology: {
           class_name: 'Sequential',
           config: {
-            layers: [{ class_name: 'Conv2D', config: { name: 'c', batch_input_shape: [null, 28, 28, 1] } }],
+            layers: [{ class_name: 'Conv3D', config: { name: 'c', batch_input_shape: [null, 28, 28, 1] } }],
           },
         },
       },
-      /cannot edit: Conv2D\. Supported: InputLayer, Dense/,
+      /cannot edit: Conv3D\. Supported: InputLayer, Dense, .*Conv2D, MaxPooling2D, AveragePooling2D, BatchNormalization/,
+    ],
+    [
+      'a rectangular convolution kernel',
+      {
+        modelTopology: {
+          class_name: 'Sequential',
+          config: {
+            layers: [
+              {
+                class_name: 'Conv2D',
+                config: { name: 'c', batch_input_shape: [null, 28, 28, 1], filters: 4, kernel_size: [3, 5] },
+              },
+            ],
+          },
+        },
+      },
+      /^Layer "c" has kernel size \[3,5\]; Tensorweave uses square windows/,
+    ],
+    [
+      'a dilated convolution',
+      {
+        modelTopology: {
+          class_name: 'Sequential',
+          config: {
+            layers: [
+              {
+                class_name: 'Conv2D',
+                config: {
+                  name: 'c',
+                  batch_input_shape: [null, 28, 28, 1],
+                  filters: 4,
+                  kernel_size: 3,
+                  dilation_rate: [2, 2],
+                },
+              },
+            ],
+          },
+        },
+      },
+      /^Layer "c" uses dilation \[2,2\]; Tensorweave's convolutions are not dilated\.$/,
+    ],
+    [
+      'channels-first pooling',
+      {
+        modelTopology: {
+          class_name: 'Sequential',
+          config: {
+            layers: [
+              {
+                class_name: 'MaxPool2D',
+                config: { name: 'p', batch_input_shape: [null, 28, 28, 1], data_format: 'channels_first' },
+              },
+            ],
+          },
+        },
+      },
+      /^Layer "p" uses data_format channels_first; Tensorweave's pictures are channels last/,
+    ],
+    [
+      'a flat Reshape',
+      {
+        modelTopology: {
+          class_name: 'Sequential',
+          config: {
+            layers: [
+              {
+                class_name: 'Reshape',
+                config: { name: 'r', batch_input_shape: [null, 28, 28, 1], target_shape: [784] },
+              },
+            ],
+          },
+        },
+      },
+      /^Reshape layer "r" makes the shape \[784\]; .* To flatten, use a Flatten layer\.$/,
     ],
     [
       'a weight path pointing outside',

@@ -52,7 +52,7 @@ describe('train CLI on a topology-only model.json', () => {
     expect(none.stderr).toMatch(/--eval-only needs the trained weights: model\.json lists no weights/);
   });
 
-  it('reads a bare Keras 3 to_json() file as a model, refusing its convolutions by name', async () => {
+  it('reads a bare Keras 3 to_json() CNN as a model with fresh weights', async () => {
     const keras3 = fileURLToPath(
       new URL(
         '../../fixtures/external/keras3-sequential-cnn-to_json-himalrana/model_architecture.json',
@@ -60,7 +60,8 @@ describe('train CLI on a topology-only model.json', () => {
       ),
     );
     const r = await run(keras3, '--dry-run');
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/: The model uses layers Tensorweave cannot edit: Conv2D, MaxPooling2D\. /);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/179,926 parameters/);
+    expect(r.stdout).toMatch(/max_pooling2d_1 +maxPool2d +\?×5×5×64/);
   });
 });
