@@ -10,6 +10,7 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { afterBackendStart } from '../training/backend';
 
 export type ConcreteBackend = 'wasm' | 'webgl' | 'webgpu' | 'cpu';
 
@@ -28,6 +29,7 @@ export async function activateBackend(name: ConcreteBackend): Promise<boolean> {
   try {
     if (!(await tf.setBackend(name))) return false;
     await tf.ready();
+    await afterBackendStart(tf, name);
     return true;
   } catch {
     return false;
