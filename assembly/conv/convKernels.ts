@@ -9,7 +9,7 @@
  */
 
 // Zero-padding an image batch, and cropping the padding off a gradient.
-export { padImages, cropImages, fill } from './layout';
+export { moveImages, fill } from './layout';
 // Conv2DBackpropFilter: the filter gradient.
 export { convFilterGrad } from './filterGrad';
 // Conv2DBackpropInput: the input gradient, and the filter transpose it reads.

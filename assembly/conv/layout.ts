@@ -9,12 +9,14 @@ export function fill(dst: usize, count: i32, value: f32): void {
 }
 
 /**
- * dst[n][top + y][left + x][c] = src[n][y][x][c] for the [n, h, w, c] batch at `src`, inside a
- * zero-filled [n, hp, wp, c] batch at `dst` (hp ≥ h + top, wp ≥ w + left).
+ * Between the plain [n, h, w, c] batch at `plain` and the [n, hp, wp, c] batch at `padded`
+ * (hp ≥ h + top, wp ≥ w + left) whose window at (top, left) it is: `intoPadded` ≠ 0 zero-fills
+ * `padded` and copies the batch into the window (the input of a convolution with padding), 0
+ * copies the window out (the gradient of the padded input, cropped).
  */
-export function padImages(
-  src: usize,
-  dst: usize,
+export function moveImages(
+  plain: usize,
+  padded: usize,
   n: i32,
   h: i32,
   w: i32,
@@ -23,37 +25,16 @@ export function padImages(
   wp: i32,
   top: i32,
   left: i32,
+  intoPadded: i32,
 ): void {
-  fill(dst, n * hp * wp * c, 0);
+  if (intoPadded) fill(padded, n * hp * wp * c, 0);
   const rowBytes = (<usize>(w * c)) << 2;
   for (let b = 0; b < n; b++) {
     for (let y = 0; y < h; y++) {
-      const from = src + ((<usize>((b * h + y) * w * c)) << 2);
-      const to = dst + ((<usize>(((b * hp + y + top) * wp + left) * c)) << 2);
-      memory.copy(to, from, rowBytes);
-    }
-  }
-}
-
-/** The inverse of `padImages`: the [n, h, w, c] window at (top, left) of the padded batch. */
-export function cropImages(
-  src: usize,
-  dst: usize,
-  n: i32,
-  h: i32,
-  w: i32,
-  c: i32,
-  hp: i32,
-  wp: i32,
-  top: i32,
-  left: i32,
-): void {
-  const rowBytes = (<usize>(w * c)) << 2;
-  for (let b = 0; b < n; b++) {
-    for (let y = 0; y < h; y++) {
-      const from = src + ((<usize>(((b * hp + y + top) * wp + left) * c)) << 2);
-      const to = dst + ((<usize>((b * h + y) * w * c)) << 2);
-      memory.copy(to, from, rowBytes);
+      const p = plain + ((<usize>((b * h + y) * w * c)) << 2);
+      const q = padded + ((<usize>(((b * hp + y + top) * wp + left) * c)) << 2);
+      if (intoPadded) memory.copy(q, p, rowBytes);
+      else memory.copy(p, q, rowBytes);
     }
   }
 }

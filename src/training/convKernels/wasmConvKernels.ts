@@ -48,18 +48,36 @@ function narrowRows(src: Float32Array, rows: number, from: number, to: number): 
   return out;
 }
 
-function requireNhwc(dataFormat: string, kernel: string): void {
-  if (dataFormat !== 'NHWC') {
+/**
+ * A convolution's geometry as the conv kernels read it (NHWC only): tfjs's sizes, and the
+ * zero-padded input's height, width and offsets.
+ */
+function convGeometry(
+  tf: Tf,
+  kernel: string,
+  xShape: Shape4,
+  filterShape: Shape4,
+  a: Pick<tfjs.Conv2DBackpropFilterAttrs, 'strides' | 'pad' | 'dataFormat' | 'dimRoundingMode'>,
+) {
+  if (a.dataFormat !== 'NHWC') {
     throw new Error(
-      `${kernel}: only channels-last (NHWC) images are supported on the wasm backend, not ${dataFormat}.`,
+      `${kernel}: only channels-last (NHWC) images are supported on the wasm backend, not ${a.dataFormat}.`,
     );
   }
-}
-
-/** What the three kernels need of a convolution's geometry, padded input included. */
-function paddedGeometry(info: tfjs.backend_util.Conv2DInfo) {
+  const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, a.strides, 1, a.pad, a.dimRoundingMode);
   const { padInfo, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
   return {
+    n: info.batchSize,
+    h: inHeight,
+    w: inWidth,
+    c: info.inChannels,
+    oh: outHeight,
+    ow: outWidth,
+    k: info.outChannels,
+    fh: info.filterHeight,
+    fw: info.filterWidth,
+    sh: strideHeight,
+    sw: strideWidth,
     hp: Math.max(inHeight + padInfo.top + padInfo.bottom, (outHeight - 1) * strideHeight + info.filterHeight),
     wp: Math.max(inWidth + padInfo.left + padInfo.right, (outWidth - 1) * strideWidth + info.filterWidth),
     top: padInfo.top,
@@ -74,18 +92,8 @@ export function filterGradKernel(tf: Tf, ws: ConvWorkspace) {
     const { x, dy } = inputs as unknown as tfjs.Conv2DBackpropFilterInputs &
       Record<'x' | 'dy', tfjs.TensorInfo>;
     const a = attrs as unknown as tfjs.Conv2DBackpropFilterAttrs;
-    requireNhwc(a.dataFormat, 'Conv2DBackpropFilter');
-    const info = tf.backend_util.computeConv2DInfo(
-      x.shape as Shape4,
-      a.filterShape,
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-    );
-    const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
-    const { outChannels: k, filterHeight: fh, filterWidth: fw } = info;
-    const { hp, wp, top, left } = paddedGeometry(info);
+    const g = convGeometry(tf, 'Conv2DBackpropFilter', x.shape as Shape4, a.filterShape, a);
+    const { n, h, w, c, oh, ow, k, fh, fw, hp, wp } = g;
     const kp = roundUp4(k);
     const [xRaw, xp, dyAt, dw] = ws.layout(
       n * h * w * c,
@@ -94,10 +102,10 @@ export function filterGradKernel(tf: Tf, ws: ConvWorkspace) {
       fh * fw * c * kp,
     );
     ws.view(xRaw!, n * h * w * c).set(heapFloats(wasm, x));
-    ws.kernels.padImages(xRaw!, xp!, n, h, w, c, hp, wp, top, left);
+    ws.kernels.moveImages(xRaw!, xp!, n, h, w, c, hp, wp, g.top, g.left, 1);
     widenRows(heapFloats(wasm, dy), ws.view(dyAt!, n * oh * ow * kp), n * oh * ow, k, kp);
     const K = ws.kernels;
-    K.convFilterGrad(xp!, dyAt!, dw!, n, hp, wp, c, oh, ow, kp, fh, fw, info.strideHeight, info.strideWidth);
+    K.convFilterGrad(xp!, dyAt!, dw!, n, hp, wp, c, oh, ow, kp, fh, fw, g.sh, g.sw);
     return output(wasm, a.filterShape, () => narrowRows(ws.view(dw!, fh * fw * c * kp), fh * fw * c, kp, k));
   };
 }
@@ -108,18 +116,8 @@ export function inputGradKernel(tf: Tf, ws: ConvWorkspace) {
     const wasm = backend as BackendWasm;
     const { dy, filter } = inputs as unknown as Record<'dy' | 'filter', tfjs.TensorInfo>;
     const a = attrs as unknown as tfjs.Conv2DBackpropInputAttrs;
-    requireNhwc(a.dataFormat, 'Conv2DBackpropInput');
-    const info = tf.backend_util.computeConv2DInfo(
-      a.inputShape,
-      filter.shape as Shape4,
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-    );
-    const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
-    const { outChannels: k, filterHeight: fh, filterWidth: fw } = info;
-    const { hp, wp, top, left } = paddedGeometry(info);
+    const g = convGeometry(tf, 'Conv2DBackpropInput', a.inputShape, filter.shape as Shape4, a);
+    const { n, h, w, c, oh, ow, k, fh, fw, hp, wp } = g;
     const seg = fw * c;
     const segp = roundUp4(seg);
     const [dyAt, wAt, wt, dxp, dx] = ws.layout(
@@ -134,8 +132,8 @@ export function inputGradKernel(tf: Tf, ws: ConvWorkspace) {
     const K = ws.kernels;
     K.transposeFilter(wAt!, wt!, fh, seg, k, segp);
     K.fill(dxp!, n * hp * wp * c, 0);
-    K.convInputGrad(dyAt!, wt!, dxp!, n, hp, wp, c, oh, ow, k, fh, info.strideHeight, info.strideWidth, segp);
-    K.cropImages(dxp!, dx!, n, h, w, c, hp, wp, top, left);
+    K.convInputGrad(dyAt!, wt!, dxp!, n, hp, wp, c, oh, ow, k, fh, g.sh, g.sw, segp);
+    K.moveImages(dx!, dxp!, n, h, w, c, hp, wp, g.top, g.left, 0);
     return output(wasm, a.inputShape, () => ws.view(dx!, n * h * w * c));
   };
 }
