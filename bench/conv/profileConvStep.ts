@@ -1,3 +1,7 @@
+/**
+ * `npx tsx bench/conv/profileConvStep.ts`: where one training step of each bench CNN spends its
+ * time on the wasm backend with the conv kernels, summed per tfjs kernel (`tf.profile`).
+ */
 import { tf, useBackend } from '../../src/cli/nodeEnv';
 import { installFastMatMulGrad } from '../../src/training/matMulGrad';
 import { compileConvModel, CONV_BENCH_MODELS } from './convModels';
