@@ -8,6 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { benchConv } from '../../bench/conv/convBench';
 import { withOptimizer, type BenchOptimizer } from '../../bench/variants';
 import { analyzeGraph } from '../core/analyze';
 import { compileGraph } from '../core/compile';
@@ -123,6 +124,14 @@ function fasterNative(a: ReturnType<typeof native>, b: ReturnType<typeof native>
 }
 
 async function main(): Promise<void> {
+  const chromium = !process.argv.includes('--no-chromium');
+  if (process.argv.includes('--cnn-only')) {
+    const data = await loadMnist(nodeReadBytes(), { validationCount: DEFAULT_VALIDATION_COUNT });
+    await useBackend('wasm');
+    const cnn = await benchConv(tf, data, chromium);
+    process.stdout.write(`${cnn.text}${JSON.stringify({ cnn: cnn.json })}\n`);
+    return;
+  }
   const docs = Object.fromEntries(
     await Promise.all(PRESETS.map(async (p) => [p, await loadPreset(p)] as const)),
   ) as Record<Preset, GraphDocument>;
@@ -189,9 +198,11 @@ async function main(): Promise<void> {
     });
   }
   // Headless Chromium, the trainer in a Web Worker as in the app (`--no-chromium` skips it).
-  const browser = process.argv.includes('--no-chromium')
+  const browser = !chromium
     ? ({ ok: false, note: 'Chromium bench skipped (--no-chromium)' } as const)
     : await benchChromium();
+  await useBackend('wasm');
+  const cnn = await benchConv(tf, data, chromium);
   if (browser.ok) {
     for (const [config, ms] of Object.entries(browser.msPerStep)) {
       process.stderr.write(`chromium worker, ${config}: ${JSON.stringify(ms)}\n`);
@@ -223,6 +234,7 @@ async function main(): Promise<void> {
     `\nms per training step, batch 100, median of repeated runs; ratios to numpy with the same optimizer (${ref.note}; ` +
       `${browser.ok ? `${browser.browser}, headless` : browser.note})\n` +
       `${table(['implementation', 'beginner', 'vs native', 'hidden-layer', 'vs native'], rows, [false, true, true, true, true])}\n` +
+      `${cnn.text}` +
       `bench took ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
   );
   process.stdout.write(
@@ -234,6 +246,7 @@ async function main(): Promise<void> {
       native: ref.ms.sgd,
       nativeAdam: ref.ms.adam,
       nativeNote: ref.note,
+      cnn: cnn.json,
     })}\n`,
   );
 }

@@ -30,15 +30,32 @@ export type ChromiumBench =
   | { ok: true; msPerStep: Record<string, Record<string, number>>; browser: string }
   | { ok: false; note: string };
 
+/** Which page of `bench/browser/` to open; `isolated`: cross-origin isolated, as the app is. */
+export interface BenchPage {
+  path: string;
+  isolated: boolean;
+}
+
 /** Run the browser bench; never throws (a missing browser or a failure is a note). */
-export async function benchChromium(timeoutMs = 15 * 60_000): Promise<ChromiumBench> {
+export async function benchChromium(
+  timeoutMs = 15 * 60_000,
+  benchPage: BenchPage = { path: '', isolated: false },
+): Promise<ChromiumBench> {
   if (!existsSync(CHROMIUM)) return { ok: false, note: `Chromium bench skipped: no ${CHROMIUM}` };
   const server = await createServer({
     root: path.join(root, 'bench/browser'),
     configFile: false,
     logLevel: 'warn',
     plugins: [mnistAssets()],
-    server: { host: '127.0.0.1', port: 0, fs: { allow: [root] } },
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      fs: { allow: [root] },
+      // Threads for the tfjs wasm backend need SharedArrayBuffer, as in the app (vite.config.ts).
+      headers: benchPage.isolated
+        ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
+        : {},
+    },
   });
   const profile = mkdtempSync(path.join(tmpdir(), 'tensorweave-bench-'));
   try {
@@ -52,7 +69,7 @@ export async function benchChromium(timeoutMs = 15 * 60_000): Promise<ChromiumBe
     });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
-      await page.goto(url);
+      await page.goto(url + benchPage.path);
       const handle = await page.waitForFunction(() => window.benchResult, undefined, {
         timeout: timeoutMs,
         polling: 500,

@@ -5,6 +5,7 @@
  */
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { Tf } from '../core/nodeSpec';
+import { registerConvKernels } from './convKernels/register';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgl';
 
@@ -32,4 +33,14 @@ export async function useBackend(tf: Tf, name: BackendName, options: BackendOpti
   }
   if (!ok) throw new Error(`The TensorFlow.js backend "${name}" could not be started on this machine.`);
   await tf.ready();
+  await afterBackendStart(tf, name);
+}
+
+/**
+ * What every backend start needs once tfjs is ready, in Node and in the browser worker alike:
+ * on wasm, Tensorweave's convolution kernels (Conv2DBackpropFilter, which tfjs's wasm backend
+ * lacks, and faster Conv2DBackpropInput and MaxPoolGrad; see `convKernels/`).
+ */
+export async function afterBackendStart(tf: Tf, name: string): Promise<void> {
+  if (name === 'wasm') await registerConvKernels(tf);
 }

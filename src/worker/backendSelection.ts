@@ -46,14 +46,29 @@ async function measure(doc: GraphDocument, data: MnistData, backend: ConcreteBac
   }
 }
 
+/**
+ * Node types that make a graph convolutional (the conv nodes' types in `src/core/nodes/`): for
+ * these, software WebGL is not worth measuring, and wasm with Tensorweave's conv kernels trains.
+ */
+const CONVOLUTION_NODE_TYPES: ReadonlySet<string> = new Set([
+  'conv2d',
+  'maxPool2d',
+  'avgPool2d',
+  'batchNorm',
+]);
+
 /** Measure every candidate backend, report the timings, and return the fastest. */
 async function fastestTfjsBackend(
   runId: string,
   doc: GraphDocument,
   data: MnistData,
 ): Promise<ConcreteBackend> {
+  const convolutional = doc.nodes.some((n) => CONVOLUTION_NODE_TYPES.has(n.type));
+  const candidates = await autoCandidates({ convolutional });
+  // A CNN with wasm as the only candidate: measuring its steps would only delay the run.
+  if (convolutional && candidates.length === 1) return candidates[0]!;
   const speeds: Record<string, number> = {};
-  for (const candidate of await autoCandidates()) {
+  for (const candidate of candidates) {
     preparing(runId, `Measuring the ${candidate} backend…`);
     speeds[candidate] = await measure(doc, data, candidate);
   }

@@ -10,6 +10,7 @@ import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { afterBackendStart } from '../training/backend';
 
 export type ConcreteBackend = 'wasm' | 'webgl' | 'webgpu' | 'cpu';
 
@@ -28,6 +29,7 @@ export async function activateBackend(name: ConcreteBackend): Promise<boolean> {
   try {
     if (!(await tf.setBackend(name))) return false;
     await tf.ready();
+    await afterBackendStart(tf, name);
     return true;
   } catch {
     return false;
@@ -42,17 +44,25 @@ export function describeBackend(name: string): string {
   return `wasm (${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'})`;
 }
 
+/** Whether this WebGL is drawn by a software renderer (SwiftShader, llvmpipe): no GPU behind it. */
+function softwareWebgl(gl: WebGL2RenderingContext): boolean {
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer: unknown = gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER);
+  return /swiftshader|llvmpipe|software/i.test(String(renderer));
+}
+
 /**
- * Backends worth measuring for "auto": always wasm; WebGL when a WebGL2 context exists;
- * WebGPU only on a real adapter (the software fallback is 14–48× slower than wasm here, so
- * measuring it would only cost time).
+ * Backends worth measuring for "auto": always wasm; WebGL when a WebGL2 context exists (for a
+ * `convolutional` graph only on a real GPU: software WebGL trains a CNN far slower than wasm with
+ * Tensorweave's conv kernels, and measuring it would cost many seconds); WebGPU only on a real
+ * adapter (the software fallback is 14–48× slower than wasm here, so measuring it would only
+ * cost time).
  */
-export async function autoCandidates(): Promise<ConcreteBackend[]> {
+export async function autoCandidates(options: { convolutional?: boolean } = {}): Promise<ConcreteBackend[]> {
   const candidates: ConcreteBackend[] = ['wasm'];
   try {
-    if (typeof OffscreenCanvas !== 'undefined' && new OffscreenCanvas(1, 1).getContext('webgl2') !== null) {
-      candidates.push('webgl');
-    }
+    const gl = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1).getContext('webgl2') : null;
+    if (gl !== null && !(options.convolutional && softwareWebgl(gl))) candidates.push('webgl');
   } catch {
     // No WebGL in this worker.
   }
