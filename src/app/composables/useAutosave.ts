@@ -41,25 +41,44 @@ export async function restoreSession(): Promise<void> {
   );
 }
 
-/** Start autosaving; call after `restoreSession` so the restored graph is not overwritten first. */
+/**
+ * Start autosaving; call after `restoreSession` so the restored graph is not overwritten first.
+ * A change waits `AUTOSAVE_DELAY_MS` for the next one, except when the page is being hidden
+ * or left: then it is written at once, so closing the tab or the browser right after an edit
+ * keeps it.
+ */
 export function startAutosave(): void {
   const graph = useGraphStore();
   const ui = useUiStore();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  async function save(): Promise<void> {
+    timer = undefined;
+    try {
+      await writeAutosave(serializeDocument(graph.doc));
+      ui.autosave = 'saved';
+    } catch (e) {
+      console.warn('Autosave failed', e);
+      ui.autosave = 'failed';
+    }
+  }
+  function flush(): void {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    void save();
+  }
   watch(
     () => graph.revision,
     () => {
       ui.autosave = 'pending';
       clearTimeout(timer);
-      timer = setTimeout(async () => {
-        try {
-          await writeAutosave(serializeDocument(graph.doc));
-          ui.autosave = 'saved';
-        } catch (e) {
-          console.warn('Autosave failed', e);
-          ui.autosave = 'failed';
-        }
-      }, AUTOSAVE_DELAY_MS);
+      timer = setTimeout(save, AUTOSAVE_DELAY_MS);
     },
   );
+  // pagehide is the last event a closing tab reliably gets; a hidden page (tab switched,
+  // window minimised, phone locked) may be discarded without another one.
+  if (typeof window === 'undefined') return;
+  window.addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flush();
+  });
 }
