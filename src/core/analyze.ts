@@ -19,9 +19,6 @@ import { LIMITS } from './limits';
 
 export type { GraphAnalysis, NodeAnalysis } from './analysis/types';
 
-/** Default ceiling on trainable parameters (`LIMITS.parameters`): refused before any tensor is allocated. */
-export const DEFAULT_MAX_PARAMS = LIMITS.parameters;
-
 export interface AnalyzeOptions {
   maxParams?: number;
 }
@@ -44,11 +41,7 @@ export function analyzeGraph(doc: GraphDocument, options: AnalyzeOptions = {}): 
     warnUnreachable(lossId, nodes, incoming, diagnostics);
     warnSoftmaxMissing(lossId, nodes, incoming, diagnostics);
   }
-  const { totalParams, totalFlops } = countTotals(
-    nodes,
-    options.maxParams ?? DEFAULT_MAX_PARAMS,
-    diagnostics,
-  );
+  const { totalParams, totalFlops } = countTotals(nodes, options.maxParams ?? LIMITS.parameters, diagnostics);
   return {
     diagnostics,
     nodes,
