@@ -29,6 +29,8 @@ export interface SessionOptions {
   allowCspViolations?: boolean;
   /** Where to open the app (a share link, say); the app's address by default. */
   url?: string;
+  /** Runs on the new context before the app loads (init scripts, say). */
+  prepare?: (context: BrowserContext) => Promise<void>;
 }
 
 /** A new browser profile (so a fresh IndexedDB) with the app loaded and ready. */
@@ -46,6 +48,7 @@ export async function openSession(
     args: CHROMIUM_ARGS,
   });
   const csp = await watchCsp(context);
+  await options.prepare?.(context);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
