@@ -6,7 +6,7 @@
 import { watch } from 'vue';
 import { emptyDocument, type GraphDocument } from '../../core/document';
 import { parseDocument, serializeDocument } from '../../core/parseDocument';
-import { readAutosave, writeAutosave } from '../autosave';
+import { keepAutosaveOpen, readAutosave, writeAutosave, writeAutosaveNow } from '../autosave';
 import { defaultPreset } from '../presets';
 import { useGraphStore } from '../stores/graphStore';
 import { useNoticeStore } from '../stores/noticeStore';
@@ -64,7 +64,9 @@ export function startAutosave(): void {
   function flush(): void {
     if (timer === undefined) return;
     clearTimeout(timer);
-    void save();
+    timer = undefined;
+    if (writeAutosaveNow(serializeDocument(graph.doc))) ui.autosave = 'saved';
+    else void save();
   }
   watch(
     () => graph.revision,
@@ -77,6 +79,7 @@ export function startAutosave(): void {
   // pagehide is the last event a closing tab reliably gets; a hidden page (tab switched,
   // window minimised, phone locked) may be discarded without another one.
   if (typeof window === 'undefined') return;
+  keepAutosaveOpen().catch((e: unknown) => console.warn('Autosave unavailable', e));
   window.addEventListener('pagehide', flush);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') flush();
