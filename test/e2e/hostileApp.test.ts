@@ -71,7 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   const refused = outcomes.filter((o) => o.kind === 'error');
-  const slowest = outcomes.reduce((a, b) => (b.stallMs > a.stallMs ? b : a), outcomes[0]!);
+  const slowest = refused.reduce((a, b) => (b.stallMs > a.stallMs ? b : a), refused[0]!);
   const by = (c: string) => outcomes.filter((o) => o.channel === c).length;
   // The counts the issue's closing note asks for.
   console.log(
@@ -80,7 +80,7 @@ afterAll(async () => {
       .map((o) => o.name)
       .join(
         ', ',
-      )}), page errors: ${s.app.errors.length}, longest main-thread task ${slowest?.stallMs.toFixed(0)} ms (${slowest?.name})`,
+      )}), page errors: ${s.app.errors.length}, longest main-thread task of a refusal ${slowest?.stallMs.toFixed(0)} ms (${slowest?.name}), of an opened graph ${Math.max(...outcomes.filter((o) => o.kind !== 'error').map((o) => o.stallMs)).toFixed(0)} ms`,
   );
   await s.close();
 });
@@ -110,7 +110,9 @@ async function expectOutcome(
   const { kind, message } = await response();
   const stall = await stallMs();
   outcomes.push({ name, channel, kind, message, stallMs: stall ?? 0 });
-  if (stall !== undefined)
+  // A refusal must cost the page nothing; an accepted graph is drawn on the canvas, which is
+  // the editor's work (measured by the editor bench), not reading the input.
+  if (stall !== undefined && kind === 'error')
     expect.soft(stall, `${name}: longest main-thread task`).toBeLessThanOrEqual(MAX_STALL_MS);
   expect.soft(app.errors, `${name}: page errors`).toEqual([]);
   if (kind === 'error') {
