@@ -1,18 +1,13 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { mnistAssets } from './src/vite/mnistAssets.ts';
-
-// Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer); every
-// resource the app loads is its own, so require-corp costs nothing.
-const isolation = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+import { securityHeadersPlugin } from './src/vite/securityHeaders.ts';
 
 export default defineConfig({
-  plugins: [vue(), mnistAssets()],
-  server: { headers: isolation },
-  preview: { headers: isolation },
+  plugins: [securityHeadersPlugin(), vue(), mnistAssets()],
+  // No fallback to index.html: an unknown path is a 404, not the app with 200. The app has one
+  // page; share links travel in the hash.
+  appType: 'mpa',
   worker: { format: 'es' },
   // Pre-bundle what the worker and lazily opened panels import, so the dev server does not
   // discover them mid-session and reload the page (losing a training run).

@@ -39,6 +39,37 @@ export async function writeAutosave(text: string): Promise<void> {
   await run('readwrite', (s) => s.put(text, KEY));
 }
 
+/** A connection kept open so that a write can be issued within one task (see `writeAutosaveNow`). */
+let kept: IDBDatabase | undefined;
+
+/** Open the slot once and keep it open for `writeAutosaveNow`; a newer version of the app closes it. */
+export async function keepAutosaveOpen(): Promise<void> {
+  if (kept) return;
+  const db = await openDb();
+  db.onversionchange = () => {
+    db.close();
+    kept = undefined;
+  };
+  kept = db;
+}
+
+/**
+ * Write now, within the current task, and commit at once: on pagehide the page may be torn
+ * down as soon as the handler returns, before an awaited open or an auto-commit would run.
+ * False when it could not be issued (no kept connection); the caller then writes as usual.
+ */
+export function writeAutosaveNow(text: string): boolean {
+  if (!kept) return false;
+  try {
+    const tx = kept.transaction(STORE, 'readwrite');
+    tx.objectStore(STORE).put(text, KEY);
+    tx.commit();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function clearAutosave(): Promise<void> {
   await run('readwrite', (s) => s.delete(KEY));
 }

@@ -8,20 +8,14 @@ import { analyzeGraph } from '../core/analyze';
 import type { GraphDocument } from '../core/document';
 import { generatePython } from '../core/codegen/python';
 import { generateTypeScript } from '../core/codegen/typescript';
-import { embedGraphInPng, extractGraphFromPng, shareUrl } from '../core/exchange/graphCarriers';
-import { extractGraphFromSvg, renderGraphSvg } from '../core/exchange/graphSvg';
-import { MAX_WEIGHT_BYTES } from '../core/exchange/importLayersModel';
-import {
-  importTrainedModel,
-  openTrainedModel,
-  type LayerWeights,
-  type TrainedModelSource,
-} from '../core/exchange/importTrainedModel';
-import { MODEL_JSON } from '../core/exchange/modelArchive';
-import { MAX_DOCUMENT_BYTES, parseDocument } from '../core/parseDocument';
-import { err, ok, type Result } from '../core/result';
+import { embedGraphInPng, shareUrl } from '../core/exchange/graphCarriers';
+import { renderGraphSvg } from '../core/exchange/graphSvg';
+import { importTrainedModel } from '../core/exchange/importTrainedModel';
+import type { Result } from '../core/result';
 import { fileStem } from '../core/util/fileStem';
+import type { Opened } from '../worker/openInput';
 import { download } from './fileIo';
+import { importClient } from './importClient';
 
 function validOrReason(doc: GraphDocument): string | undefined {
   const analysis = analyzeGraph(doc);
@@ -102,88 +96,13 @@ export async function copyShareLink(doc: GraphDocument): Promise<string> {
   return link;
 }
 
-export interface Opened {
-  doc: GraphDocument;
-  /** Present when a trained model was opened. */
-  weights?: LayerWeights;
-  notes: string[];
-  /** What was opened, for the confirmation message. */
-  what: string;
-}
-
-async function bytesOf(file: File, limit: number): Promise<Result<Uint8Array>> {
-  if (file.size > limit)
-    return err(
-      `"${file.name}" is ${(file.size / 2 ** 20).toFixed(1)} MB; the limit is ${limit / 2 ** 20} MB.`,
-    );
-  try {
-    return ok(new Uint8Array(await file.arrayBuffer()));
-  } catch {
-    return err(`"${file.name}" could not be read.`);
-  }
-}
-
-async function openModel(file: File, source: TrainedModelSource): Promise<Result<Opened>> {
-  const model = await openTrainedModel(source);
-  if (!model.ok) return err(`"${file.name}": ${model.error}`);
-  return ok({ ...model.value, what: `the model in "${file.name}"` });
-}
+export type { Opened };
 
 /**
  * Open what the user dropped or picked: a graph (.json), a picture of one (.png, .svg), a
- * model zip, a model.json with its weight files, or an ONNX model (.onnx). Never throws;
- * refusals say why.
+ * model zip, a model.json with its weight files, or an ONNX model (.onnx). Read in the import
+ * worker, so nothing the file holds can stall the page. Never throws; refusals say why.
  */
-export async function openFiles(files: File[]): Promise<Result<Opened>> {
-  if (!files.length) return err('No file was given.');
-  const lower = (f: File) => f.name.toLowerCase();
-  const onnx = files.find((f) => lower(f).endsWith('.onnx'));
-  if (onnx) {
-    const bytes = await bytesOf(onnx, MAX_WEIGHT_BYTES);
-    if (!bytes.ok) return bytes;
-    const { importOnnx } = await import('../core/exchange/onnx/importOnnx');
-    const model = importOnnx(bytes.value, fileStem(onnx.name));
-    if (!model.ok) return err(`"${onnx.name}": ${model.error}`);
-    return ok({ ...model.value, what: `the model in "${onnx.name}"` });
-  }
-  const zip = files.find((f) => lower(f).endsWith('.zip'));
-  if (zip) {
-    const bytes = await bytesOf(zip, MAX_WEIGHT_BYTES);
-    if (!bytes.ok) return bytes;
-    return openModel(zip, { zip: bytes.value });
-  }
-  const bins = files.filter((f) => lower(f).endsWith('.bin'));
-  const json = files.find((f) => lower(f).endsWith('.json'));
-  if (json && (bins.length || json.name === MODEL_JSON)) {
-    const text = await bytesOf(json, MAX_DOCUMENT_BYTES * 4);
-    if (!text.ok) return text;
-    return openModel(json, {
-      modelJson: new TextDecoder().decode(text.value),
-      // The weight files are the .bin files picked or dropped together with model.json.
-      readWeightFile: async (name) => {
-        const bin = bins.find((b) => b.name === name);
-        return bin ? bytesOf(bin, MAX_WEIGHT_BYTES) : ok(undefined);
-      },
-    });
-  }
-  const file = files[0]!;
-  const picture = lower(file).endsWith('.png')
-    ? extractGraphFromPng
-    : lower(file).endsWith('.svg')
-      ? (bytes: Uint8Array) => extractGraphFromSvg(new TextDecoder().decode(bytes))
-      : undefined;
-  if (picture) {
-    const bytes = await bytesOf(file, 20 * 2 ** 20);
-    if (!bytes.ok) return bytes;
-    const doc = picture(bytes.value);
-    return doc.ok
-      ? ok({ doc: doc.value, notes: [], what: `the graph in "${file.name}"` })
-      : err(`"${file.name}": ${doc.error}`);
-  }
-  const bytes = await bytesOf(file, MAX_DOCUMENT_BYTES);
-  if (!bytes.ok) return bytes;
-  const doc = parseDocument(new TextDecoder().decode(bytes.value));
-  return doc.ok
-    ? ok({ doc: doc.value, notes: [], what: `"${file.name}"` })
-    : err(`"${file.name}": ${doc.error}`);
+export function openFiles(files: File[]): Promise<Result<Opened>> {
+  return importClient().openFiles(files);
 }

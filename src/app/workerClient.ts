@@ -1,6 +1,8 @@
 /**
  * The page's side of the training worker: one worker for the app's lifetime, fire-and-forget
- * commands, request/response queries matched by id, and a stream of run events.
+ * commands, request/response queries matched by id, and a stream of run events. Every query
+ * settles: with the worker's answer, or with an empty answer whose `reason` says why (the
+ * worker failed, crashed, or did not answer in time).
  */
 import type { GraphDocument } from '../core/document';
 import type { ModelArtifactsLike } from '../core/exchange/modelArchive';
@@ -12,10 +14,38 @@ import type {
   WorkerRequest,
   WorkerResponse,
 } from '../worker/protocol';
+import { PendingRequests } from './pendingRequests';
 
-type Answer = Extract<WorkerResponse, { requestId: number }>;
-type RunEvent = Exclude<WorkerResponse, Answer>;
+type Answer = Exclude<Extract<WorkerResponse, { requestId: number }>, { type: 'error' }>;
+type RunEvent = Exclude<WorkerResponse, { requestId: number } | { type: 'busy' }>;
 type Command = Exclude<WorkerRequest, { requestId: number }>;
+type Query = Extract<WorkerRequest, { requestId: number }>;
+
+/** How long a question may go unanswered before it settles with a timeout message. */
+export const QUERY_TIMEOUT_MS = 60_000;
+/** Loading, evaluating and exporting a model may take minutes on a slow backend. */
+export const MODEL_TIMEOUT_MS = 300_000;
+
+/** The answer a query gets when the worker cannot give one: empty, with the reason. */
+function standIn(request: Query, reason: string): Answer {
+  const requestId = request.requestId;
+  switch (request.type) {
+    case 'predict':
+      return { type: 'prediction', requestId, probabilities: undefined, reason };
+    case 'weights':
+      return { type: 'weights', requestId, images: undefined, reason };
+    case 'examples':
+      return { type: 'examples', requestId, examples: [], reason };
+    case 'evaluate':
+      return { type: 'evaluation', requestId, evaluation: undefined, reason };
+    case 'memory':
+      return { type: 'memory', requestId, numTensors: Number.NaN, numBytes: Number.NaN, reason };
+    case 'export':
+      return { type: 'exported', requestId, artifacts: undefined, reason };
+    case 'loadModel':
+      return { type: 'modelLoaded', requestId, evaluation: undefined, backend: undefined, reason };
+  }
+}
 
 export interface TrainingWorkerClient {
   send(request: Command): void;
@@ -41,41 +71,52 @@ function spawnTrainingWorker(): WorkerPort {
   return new Worker(new URL('../worker/trainingWorker.ts', import.meta.url), { type: 'module' });
 }
 
-export function createTrainingWorker(worker: WorkerPort = spawnTrainingWorker()): TrainingWorkerClient {
-  const pending = new Map<number, (answer: Answer) => void>();
+export function createTrainingWorker(
+  worker: WorkerPort = spawnTrainingWorker(),
+  timeouts = { queryMs: QUERY_TIMEOUT_MS, modelMs: MODEL_TIMEOUT_MS },
+): TrainingWorkerClient {
+  const pending = new PendingRequests<Answer>();
   const listeners: ((event: RunEvent) => void)[] = [];
+  const emit = (event: RunEvent) => {
+    for (const l of listeners) l(event);
+  };
   let nextId = 1;
 
   worker.onmessage = (message: MessageEvent<WorkerResponse>) => {
     const data = message.data;
-    if ('requestId' in data) {
-      pending.get(data.requestId)?.(data);
-      pending.delete(data.requestId);
-    } else {
-      for (const l of listeners) l(data);
-    }
+    if (data.type === 'error') pending.fail(data.requestId, data.reason);
+    else if (data.type === 'busy')
+      // The refused run fails with the reason, so the Train tab says it instead of waiting.
+      emit({
+        type: 'state',
+        runId: data.runId,
+        event: { type: 'failed', reason: data.reason, suggestion: 'Try again in a moment.' },
+      });
+    else if ('requestId' in data) pending.answer(data.requestId, data);
+    else emit(data);
   };
   worker.onerror = (e) => {
-    for (const l of listeners) {
-      l({
-        type: 'state',
-        runId: '*',
-        event: {
-          type: 'failed',
-          reason: `The training worker crashed: ${e.message}`,
-          suggestion: 'Reload the page.',
-        },
-      });
-    }
+    const reason = `The training worker crashed: ${e.message}`;
+    pending.failAll(`${reason}. Reload the page.`);
+    emit({ type: 'state', runId: '*', event: { type: 'failed', reason, suggestion: 'Reload the page.' } });
   };
 
-  function ask<T extends Answer['type']>(
-    request: WorkerRequest & { requestId: number },
-  ): Promise<Extract<Answer, { type: T }>> {
-    return new Promise((resolve) => {
-      pending.set(request.requestId, resolve as unknown as (a: Answer) => void);
-      worker.postMessage(request);
+  function ask<T extends Answer['type']>(request: Query): Promise<Extract<Answer, { type: T }>> {
+    const slow = request.type === 'loadModel' || request.type === 'evaluate' || request.type === 'export';
+    const ms = slow ? timeouts.modelMs : timeouts.queryMs;
+    const answer = pending.wait(request.requestId, (reason) => standIn(request, reason), {
+      ms,
+      reason: `The training worker did not answer (${request.type}) within ${ms / 1000} s. Reload the page if it stays stuck.`,
     });
+    try {
+      worker.postMessage(request);
+    } catch (e) {
+      pending.fail(
+        request.requestId,
+        `The request could not be sent to the training worker: ${(e as Error).message}`,
+      );
+    }
+    return answer as Promise<Extract<Answer, { type: T }>>;
   }
 
   return {

@@ -20,9 +20,6 @@ import { LIMITS } from './limits';
 
 export type { GraphAnalysis, NodeAnalysis } from './analysis/types';
 
-/** Default ceiling on trainable parameters (`LIMITS.parameters`): refused before any tensor is allocated. */
-export const DEFAULT_MAX_PARAMS = LIMITS.parameters;
-
 export interface AnalyzeOptions {
   maxParams?: number;
   /** Memory one training batch may need (default `LIMITS.trainingBytes`). */
@@ -47,11 +44,7 @@ export function analyzeGraph(doc: GraphDocument, options: AnalyzeOptions = {}): 
     warnUnreachable(lossId, nodes, incoming, diagnostics);
     warnSoftmaxMissing(lossId, nodes, incoming, diagnostics);
   }
-  const { totalParams, totalFlops } = countTotals(
-    nodes,
-    options.maxParams ?? DEFAULT_MAX_PARAMS,
-    diagnostics,
-  );
+  const { totalParams, totalFlops } = countTotals(nodes, options.maxParams ?? LIMITS.parameters, diagnostics);
   const memory = estimateTrainingMemory(nodes, doc.training);
   checkMemory(memory, nodes, options.maxTrainingBytes ?? LIMITS.trainingBytes, diagnostics);
   return {

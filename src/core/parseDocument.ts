@@ -10,9 +10,6 @@ import { err, ok, type Result } from './result';
 import { parseBoundedJson } from './util/boundedJson';
 import { valueDeeperThan } from './util/jsonDepth';
 
-/** Largest document text accepted: `LIMITS.documentBytes`, under the name callers know. */
-export const MAX_DOCUMENT_BYTES = LIMITS.documentBytes;
-
 /** One migration: takes a document of version `from` and returns one of version `from + 1`. */
 type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 

@@ -113,12 +113,12 @@ export type WorkerResponse =
   | { type: 'done'; runId: string; summary: RunSummary; evaluation: EvaluationSummary | undefined }
   | { type: 'prediction'; requestId: number; probabilities: number[] | undefined; reason?: string }
   | { type: 'weights'; requestId: number; images: WeightImages | undefined; reason?: string }
-  | { type: 'examples'; requestId: number; examples: ExampleImage[] }
+  | { type: 'examples'; requestId: number; examples: ExampleImage[]; reason?: string }
   | { type: 'evaluation'; requestId: number; evaluation: EvaluationSummary | undefined; reason?: string }
   | { type: 'timing'; runId: string; backend: string; msPerStep: Record<string, number> }
   /** MNIST (60,000 + 10,000 images) fetched and parsed; the first run of a page pays for it. */
   | { type: 'dataReady'; runId: string; milliseconds: number }
-  | { type: 'memory'; requestId: number; numTensors: number; numBytes: number }
+  | { type: 'memory'; requestId: number; numTensors: number; numBytes: number; reason?: string }
   | { type: 'exported'; requestId: number; artifacts: ModelArtifactsLike | undefined; reason?: string }
   | {
       type: 'modelLoaded';
@@ -126,4 +126,8 @@ export type WorkerResponse =
       evaluation: EvaluationSummary | undefined;
       backend: string | undefined;
       reason?: string;
-    };
+    }
+  /** A `train` that arrived while a run or an import was under way: refused, not queued. */
+  | { type: 'busy'; runId: string; reason: string }
+  /** A request that failed inside the worker: its answer, saying why. */
+  | { type: 'error'; requestId: number; reason: string };

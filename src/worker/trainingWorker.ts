@@ -3,6 +3,7 @@
  * current model — also while training, between steps. This file dispatches the page's
  * messages (src/worker/protocol.ts) and holds the session, the current model.
  */
+import './jitlessZod';
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailable } from './backendSelection';
 import { examples, predict, weightImages } from './modelQueries';
@@ -25,7 +26,16 @@ function replaceSession(next: Session | undefined): void {
 const NO_MODEL = 'Train the model first.';
 
 async function train(request: Extract<WorkerRequest, { type: 'train' }>): Promise<void> {
-  if (busy) return;
+  if (busy) {
+    // Answered, never dropped: the page would otherwise wait for this run forever.
+    postToPage({
+      type: 'busy',
+      runId: request.runId,
+      reason:
+        'The previous training run or model import is still finishing. Wait until it has ended, then train again.',
+    });
+    return;
+  }
   busy = true;
   try {
     await runTraining(request.runId, request.document, request.backend, replaceSession);
@@ -71,8 +81,7 @@ async function importModel(request: Extract<WorkerRequest, { type: 'loadModel' }
   }
 }
 
-self.onmessage = async (message: MessageEvent<WorkerRequest>) => {
-  const request = message.data;
+async function handle(request: WorkerRequest): Promise<void> {
   switch (request.type) {
     case 'train':
       return train(request);
@@ -163,5 +172,21 @@ self.onmessage = async (message: MessageEvent<WorkerRequest>) => {
       ]);
       return;
     }
+  }
+}
+
+self.onmessage = async (message: MessageEvent<WorkerRequest>) => {
+  const request = message.data;
+  try {
+    await handle(request);
+  } catch (e) {
+    // Every question gets an answer: one that failed here says why instead of never arriving.
+    if ('requestId' in request)
+      postToPage({
+        type: 'error',
+        requestId: request.requestId,
+        reason: `The training worker could not answer (${request.type}): ${(e as Error).message}`,
+      });
+    else throw e;
   }
 };

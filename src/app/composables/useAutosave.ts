@@ -6,7 +6,7 @@
 import { watch } from 'vue';
 import { emptyDocument, type GraphDocument } from '../../core/document';
 import { parseDocument, serializeDocument } from '../../core/parseDocument';
-import { readAutosave, writeAutosave } from '../autosave';
+import { keepAutosaveOpen, readAutosave, writeAutosave, writeAutosaveNow } from '../autosave';
 import { defaultPreset } from '../presets';
 import { useGraphStore } from '../stores/graphStore';
 import { useNoticeStore } from '../stores/noticeStore';
@@ -68,17 +68,44 @@ export async function saveNow(): Promise<void> {
   }
 }
 
-/** Start autosaving; call after `restoreSession` so the restored graph is not overwritten first. */
+/**
+ * Start autosaving; call after `restoreSession` so the restored graph is not overwritten first.
+ * A change waits `AUTOSAVE_DELAY_MS` for the next one, except when the page is being hidden
+ * or left: then it is written at once, so closing the tab or the browser right after an edit
+ * keeps it. Only the tab that owns the autosave writes, the flush included.
+ */
 export function startAutosave(): void {
   const graph = useGraphStore();
   const ui = useUiStore();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  function flush(): void {
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    timer = undefined;
+    if (ui.ownership !== 'owner') return;
+    const revision = graph.revision;
+    if (writeAutosaveNow(serializeDocument(graph.doc))) {
+      savedRevision = revision;
+      ui.autosave = 'saved';
+    } else void saveNow();
+  }
   watch(
     () => graph.revision,
     () => {
       ui.autosave = ui.ownership === 'owner' ? 'pending' : 'elsewhere';
       clearTimeout(timer);
-      timer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
+      timer = setTimeout(() => {
+        timer = undefined;
+        void saveNow();
+      }, AUTOSAVE_DELAY_MS);
     },
   );
+  // pagehide is the last event a closing tab reliably gets; a hidden page (tab switched,
+  // window minimised, phone locked) may be discarded without another one.
+  if (typeof window === 'undefined') return;
+  keepAutosaveOpen().catch((e: unknown) => console.warn('Autosave unavailable', e));
+  window.addEventListener('pagehide', flush);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') flush();
+  });
 }

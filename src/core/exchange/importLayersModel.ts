@@ -17,7 +17,6 @@ import { formatModelJsonError, zModelJson, zTopology } from './modelJson';
 import type { LayerWeights, WeightsManifestGroup } from './weightsManifest';
 
 export {
-  MAX_WEIGHT_BYTES,
   readWeights,
   type LayerWeights,
   type WeightSpec,

@@ -11,8 +11,6 @@ import type { GraphDocument } from '../document';
 import { LIMITS } from '../limits';
 import { err, ok, type Result } from '../result';
 
-/** The largest total weight size accepted (and so the largest allocation a file can cause). */
-export const MAX_WEIGHT_BYTES = LIMITS.weightBytes;
 /** The largest dimension a weight may declare. */
 const MAX_DIMENSION = 1e8;
 
@@ -90,9 +88,9 @@ function readGroups(
   for (const group of manifest) {
     const bytesNeeded = group.weights.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
     declared += bytesNeeded;
-    if (declared > MAX_WEIGHT_BYTES) {
+    if (declared > LIMITS.weightBytes) {
       return err(
-        `The weights declare ${(declared / 2 ** 20).toFixed(0)} MB; the limit is ${MAX_WEIGHT_BYTES / 2 ** 20} MB.`,
+        `The weights declare ${(declared / 2 ** 20).toFixed(0)} MB; the limit is ${LIMITS.weightBytes / 2 ** 20} MB.`,
       );
     }
     const parts: Uint8Array[] = [];

@@ -5,9 +5,6 @@ import { LIMITS } from '../limits';
 import { ok } from '../result';
 import { initializerArg, initializerFromKeras, literalArg } from './keras';
 
-/** Largest number of units a dense layer may have: `LIMITS.units`. */
-export const MAX_UNITS = LIMITS.units;
-
 /** Fully connected layer on the last axis: y = x·W + b. */
 export const denseNode = defineNode({
   type: 'dense',
@@ -22,14 +19,21 @@ export const denseNode = defineNode({
       .number({ error: 'units must be a number' })
       .int('units must be a whole number')
       .min(1, 'units must be at least 1')
-      .max(MAX_UNITS, `units must be at most ${MAX_UNITS}`)
+      .max(LIMITS.units, `units must be at most ${LIMITS.units}`)
       .default(10),
     useBias: z.boolean().default(true),
     kernelInitializer: zInitializer.default({ name: 'glorotUniform' }),
     biasInitializer: zInitializer.default({ name: 'zeros' }),
   }),
   fields: [
-    { kind: 'int', name: 'units', label: 'Units', min: 1, max: MAX_UNITS, help: 'Number of output values.' },
+    {
+      kind: 'int',
+      name: 'units',
+      label: 'Units',
+      min: 1,
+      max: LIMITS.units,
+      help: 'Number of output values.',
+    },
     { kind: 'boolean', name: 'useBias', label: 'Use bias' },
     { kind: 'initializer', name: 'kernelInitializer', label: 'Weights init' },
     { kind: 'initializer', name: 'biasInitializer', label: 'Bias init' },

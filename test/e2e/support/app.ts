@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterEach, beforeEach, inject } from 'vitest';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../../src/cli/benchChromium';
+import { watchCsp } from './csp';
 
 export { CHROMIUM };
 
@@ -16,15 +17,29 @@ export interface Session {
   context: BrowserContext;
   page: Page;
   app: EditorPage;
+  /** CSP violations so far (closing the session fails on any, unless allowed). */
+  cspViolations: string[];
   close(): Promise<void>;
+}
+
+export interface SessionOptions {
+  /** Reuse this browser profile (kept on close) instead of a fresh one. */
+  profileDir?: string;
+  /** A test that provokes violations on purpose; by default any fails the test on close. */
+  allowCspViolations?: boolean;
+  /** Where to open the app (a share link, say); the app's address by default. */
+  url?: string;
+  /** Runs on the new context before the app loads (init scripts, say). */
+  prepare?: (context: BrowserContext) => Promise<void>;
 }
 
 /** A new browser profile (so a fresh IndexedDB) with the app loaded and ready. */
 export async function openSession(
   baseUrl: string,
   viewport = { width: 1400, height: 900 },
+  options: SessionOptions = {},
 ): Promise<Session> {
-  const dir = await mkdtemp(join(tmpdir(), 'tw-e2e-'));
+  const dir = options.profileDir ?? (await mkdtemp(join(tmpdir(), 'tw-e2e-')));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -32,18 +47,26 @@ export async function openSession(
     acceptDownloads: true,
     args: CHROMIUM_ARGS,
   });
+  const csp = await watchCsp(context);
+  await options.prepare?.(context);
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   const app = new EditorPage(page, baseUrl, errors);
-  await app.goto();
+  if (options.url) {
+    await page.goto(options.url);
+    await app.waitReady();
+  } else await app.goto();
   return {
     context,
     page,
     app,
+    cspViolations: csp.violations,
     async close() {
       await context.close();
-      await rm(dir, { recursive: true, force: true });
+      if (!options.profileDir) await rm(dir, { recursive: true, force: true });
+      if (csp.violations.length && !options.allowCspViolations)
+        throw new Error(`Content-Security-Policy violations:\n${csp.violations.join('\n')}`);
     },
   };
 }

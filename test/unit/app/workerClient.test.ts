@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emptyDocument } from '../../../src/core/document';
 import { createTrainingWorker } from '../../../src/app/workerClient';
 import type { WorkerResponse } from '../../../src/worker/protocol';
@@ -81,6 +81,106 @@ describe('training worker client', () => {
         },
       },
     ]);
+  });
+
+  it('settles every waiting question with the reason when the worker crashes', async () => {
+    const worker = new FakeWorker();
+    const client = createTrainingWorker(worker);
+    const prediction = client.predict(new Float32Array(784));
+    const exported = client.exportModel();
+    const memory = client.memory();
+    worker.crash('out of memory');
+    await expect(prediction).resolves.toEqual({
+      type: 'prediction',
+      requestId: worker.last('predict').requestId,
+      probabilities: undefined,
+      reason: 'The training worker crashed: out of memory. Reload the page.',
+    });
+    await expect(exported).resolves.toMatchObject({
+      artifacts: undefined,
+      reason: expect.stringContaining('crashed'),
+    });
+    const m = await memory;
+    expect(m.numTensors).toBeNaN();
+    expect(m).toMatchObject({ reason: expect.stringContaining('out of memory') });
+  });
+
+  it('answers a question that failed inside the worker with its error', async () => {
+    const worker = new FakeWorker();
+    const client = createTrainingWorker(worker);
+    const weights = client.weights('dense', 10);
+    const examples = client.examples([1]);
+    worker.reply({ type: 'error', requestId: worker.last('weights').requestId, reason: 'No layer "dense".' });
+    await expect(weights).resolves.toMatchObject({ images: undefined, reason: 'No layer "dense".' });
+    // The other question is still open and gets its own answer.
+    worker.reply({ type: 'examples', requestId: worker.last('examples').requestId, examples: [] });
+    await expect(examples).resolves.toEqual([]);
+  });
+
+  describe('with a clock', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('settles an unanswered question after its timeout, saying so, and drops the late answer', async () => {
+      vi.useFakeTimers();
+      const worker = new FakeWorker();
+      const client = createTrainingWorker(worker, { queryMs: 1000, modelMs: 5000 });
+      const prediction = client.predict(new Float32Array(784));
+      const evaluation = client.evaluate();
+      let predicted: unknown;
+      void prediction.then((p) => (predicted = p));
+      await vi.advanceTimersByTimeAsync(999);
+      expect(predicted).toBeUndefined();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(predicted).toMatchObject({
+        probabilities: undefined,
+        reason: 'The training worker did not answer (predict) within 1 s. Reload the page if it stays stuck.',
+      });
+      // The slow kinds of question wait longer.
+      await vi.advanceTimersByTimeAsync(3000);
+      worker.reply({
+        type: 'prediction',
+        requestId: worker.last('predict').requestId,
+        probabilities: [1],
+      });
+      await vi.advanceTimersByTimeAsync(1000);
+      await expect(evaluation).resolves.toMatchObject({
+        evaluation: undefined,
+        reason: expect.stringContaining('(evaluate) within 5 s'),
+      });
+    });
+  });
+
+  it('turns a busy reply to a train command into a failed run that says why', () => {
+    const worker = new FakeWorker();
+    const client = createTrainingWorker(worker);
+    const events: WorkerResponse[] = [];
+    client.onEvent((e) => events.push(e));
+    client.send({ type: 'train', runId: 'run-2', document: emptyDocument('g'), backend: 'auto' });
+    worker.reply({ type: 'busy', runId: 'run-2', reason: 'The previous training run is still finishing.' });
+    expect(events).toEqual([
+      {
+        type: 'state',
+        runId: 'run-2',
+        event: {
+          type: 'failed',
+          reason: 'The previous training run is still finishing.',
+          suggestion: 'Try again in a moment.',
+        },
+      },
+    ]);
+  });
+
+  it('settles a question whose message cannot be sent', async () => {
+    const worker = new FakeWorker();
+    worker.postMessage = () => {
+      throw new Error('could not be cloned');
+    };
+    const client = createTrainingWorker(worker);
+    await expect(client.predict(new Float32Array(784))).resolves.toMatchObject({
+      reason: 'The request could not be sent to the training worker: could not be cloned',
+    });
   });
 
   it('terminates the worker', () => {

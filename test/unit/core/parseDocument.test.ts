@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { MAX_DOCUMENT_BYTES, parseDocument, serializeDocument } from '../../../src/core/parseDocument';
+import { LIMITS } from '../../../src/core/limits';
+import { parseDocument, serializeDocument } from '../../../src/core/parseDocument';
 import { analyzeGraph } from '../../../src/core/analyze';
 import { loadPreset } from './fixtures';
 
@@ -65,7 +66,7 @@ describe('parseDocument', () => {
   });
 
   it('refuses a document larger than the size cap before parsing it', () => {
-    const result = parseDocument(' '.repeat(MAX_DOCUMENT_BYTES + 1));
+    const result = parseDocument(' '.repeat(LIMITS.documentBytes + 1));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatch(/at most 5 MB/);
   });
