@@ -6,23 +6,29 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { compileDenseKernels, renderKernelModule } from './wasmBuild';
+import { compileDenseKernels, renderKernelModule, renderSharedKernelModule, SHARED_FLAGS } from './wasmBuild';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 const target = `${root}src/training/kernels/denseKernels.wasm.ts`;
+const sharedTarget = `${root}src/training/kernels/denseKernelsShared.wasm.ts`;
 
 async function main(): Promise<void> {
-  const text = await renderKernelModule(await compileDenseKernels());
-  if (process.argv.includes('--check')) {
-    const current = await readFile(target, 'utf8').catch(() => '');
-    if (current !== text) {
-      process.stderr.write(`${target} is stale: run npm run build:wasm\n`);
-      process.exitCode = 1;
+  const outputs: [string, string][] = [
+    [target, await renderKernelModule(await compileDenseKernels())],
+    [sharedTarget, await renderSharedKernelModule(await compileDenseKernels(SHARED_FLAGS))],
+  ];
+  for (const [file, text] of outputs) {
+    if (process.argv.includes('--check')) {
+      const current = await readFile(file, 'utf8').catch(() => '');
+      if (current !== text) {
+        process.stderr.write(`${file} is stale: run npm run build:wasm\n`);
+        process.exitCode = 1;
+      }
+      continue;
     }
-    return;
+    await writeFile(file, text);
+    process.stdout.write(`wrote ${file}\n`);
   }
-  await writeFile(target, text);
-  process.stdout.write(`wrote ${target}\n`);
 }
 
 main().catch((e: unknown) => {
