@@ -33,7 +33,7 @@ describe('the committed Tensorweave kernels', () => {
     );
     const fresh = await compileDenseKernels(SHARED_FLAGS);
     expect(readFileSync(shared, 'utf8')).toBe(await renderSharedKernelModule(fresh));
-    const module = new WebAssembly.Module(fresh.wasm);
+    const module = new WebAssembly.Module(new Uint8Array(fresh.wasm));
     expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     const names = (m: WebAssembly.Module) =>
       WebAssembly.Module.exports(m)
