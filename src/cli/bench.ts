@@ -28,6 +28,8 @@ type Preset = (typeof PRESETS)[number];
 
 interface Plan {
   backend: BackendName;
+  /** Threads for the kernels (2: the helper thread splits the large products). */
+  threads: 1 | 2;
   /** Tensorweave's kernels where the graph allows, rather than tfjs ops. */
   kernels: boolean;
   /** The explicit-transpose matMul gradient (ours) or tfjs's stock one. */
@@ -44,14 +46,16 @@ function plan(
   kernels: boolean,
   preset: Preset,
   optimizer: BenchOptimizer,
+  threads: 1 | 2,
 ): Plan {
   const slow =
     preset === 'hidden-layer' && !kernels && (backend === 'cpu' || !fastGrad || optimizer === 'adam');
-  if (slow && backend === 'cpu') return { backend, kernels, fastGrad, warmup: 3, repeats: 3, steps: 10 };
-  if (slow) return { backend, kernels, fastGrad, warmup: 10, repeats: 3, steps: 50 };
+  const base = { backend, kernels, fastGrad, threads };
+  if (slow && backend === 'cpu') return { ...base, warmup: 3, repeats: 3, steps: 10 };
+  if (slow) return { ...base, warmup: 10, repeats: 3, steps: 50 };
   // The kernels' first calls run V8's baseline wasm code until the optimised code is ready.
-  if (kernels) return { backend, kernels, fastGrad, warmup: 1000, repeats: 7, steps: 300 };
-  return { backend, kernels, fastGrad, warmup: 50, repeats: 5, steps: 200 };
+  if (kernels) return { ...base, warmup: 1000, repeats: 7, steps: 300 };
+  return { ...base, warmup: 50, repeats: 5, steps: 200 };
 }
 
 async function loadPreset(name: Preset): Promise<GraphDocument> {
@@ -71,6 +75,7 @@ async function measure(doc: GraphDocument, data: MnistData, p: Plan): Promise<nu
       validationEvery: 0,
       fastMatMulGrad: p.fastGrad,
       kernels: p.kernels,
+      threads: p.threads,
     });
     return (r.seconds * 1000) / r.steps;
   };
@@ -133,14 +138,31 @@ async function main(): Promise<void> {
     fastGrad: boolean;
     kernels: boolean;
     optimizer?: BenchOptimizer;
+    /** Kernel threads (default 2: the helper thread where the products are large enough). */
+    threads?: 1 | 2;
   }[] = [
     { label: 'node, Tensorweave kernels', backend: 'wasm', fastGrad: true, kernels: true },
+    {
+      label: 'node, Tensorweave kernels, 1 thread',
+      backend: 'wasm',
+      fastGrad: true,
+      kernels: true,
+      threads: 1,
+    },
     {
       label: 'node, Tensorweave kernels, Adam',
       backend: 'wasm',
       fastGrad: true,
       kernels: true,
       optimizer: 'adam',
+    },
+    {
+      label: 'node, Tensorweave kernels, Adam, 1 thread',
+      backend: 'wasm',
+      fastGrad: true,
+      kernels: true,
+      optimizer: 'adam',
+      threads: 1,
     },
     {
       label: 'node wasm, tfjs ops, Adam',
@@ -164,6 +186,7 @@ async function main(): Promise<void> {
     fastMatMulGrad: boolean;
     kernels: boolean;
     optimizer: BenchOptimizer;
+    threads: 1 | 2;
     msPerStep: Record<Preset, number>;
   }[] = [];
   const t0 = performance.now();
@@ -173,9 +196,10 @@ async function main(): Promise<void> {
   for (const c of configs) {
     await useBackend(c.backend);
     const optimizer = c.optimizer ?? 'sgd';
+    const threads = c.threads ?? 2;
     const msPerStep = {} as Record<Preset, number>;
     for (const preset of PRESETS) {
-      const p = plan(c.backend, c.fastGrad, c.kernels, preset, optimizer);
+      const p = plan(c.backend, c.fastGrad, c.kernels, preset, optimizer, threads);
       msPerStep[preset] = await measure(withOptimizer(docs[preset], optimizer), data, p);
       process.stderr.write(`${c.label} ${preset}: ${msPerStep[preset].toFixed(2)} ms/step\n`);
     }
@@ -185,6 +209,7 @@ async function main(): Promise<void> {
       fastMatMulGrad: c.fastGrad,
       kernels: c.kernels,
       optimizer,
+      threads,
       msPerStep,
     });
   }
@@ -214,7 +239,7 @@ async function main(): Promise<void> {
   const rows = results.map((r) => row(r.config, r.msPerStep, r.optimizer));
   if (browser.ok) {
     for (const [config, ms] of Object.entries(browser.msPerStep)) {
-      rows.push(row(`chromium worker, ${config}`, ms, config.endsWith('Adam') ? 'adam' : 'sgd'));
+      rows.push(row(`chromium worker, ${config}`, ms, config.includes('Adam') ? 'adam' : 'sgd'));
     }
   }
   rows.push(row('native numpy', ref.ms.sgd, 'sgd'));

@@ -38,7 +38,16 @@ export async function benchChromium(timeoutMs = 15 * 60_000): Promise<ChromiumBe
     configFile: false,
     logLevel: 'warn',
     plugins: [mnistAssets()],
-    server: { host: '127.0.0.1', port: 0, fs: { allow: [root] } },
+    // Cross-origin isolated like the app, so the kernels' helper thread can share their memory.
+    server: {
+      host: '127.0.0.1',
+      port: 0,
+      fs: { allow: [root] },
+      headers: {
+        'Cross-Origin-Opener-Policy': 'same-origin',
+        'Cross-Origin-Embedder-Policy': 'require-corp',
+      },
+    },
   });
   const profile = mkdtempSync(path.join(tmpdir(), 'tensorweave-bench-'));
   try {
