@@ -6,6 +6,7 @@
  * Numbers only: no assertions (performance is its own issue).
  */
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { withOptimizer, type BenchOptimizer } from '../../bench/variants';
@@ -248,7 +249,7 @@ async function main(): Promise<void> {
     `\nms per training step, batch 100, median of repeated runs; ratios to numpy with the same optimizer (${ref.note}; ` +
       `${browser.ok ? `${browser.browser}, headless` : browser.note})\n` +
       `${table(['implementation', 'beginner', 'vs native', 'hidden-layer', 'vs native'], rows, [false, true, true, true, true])}\n` +
-      `bench took ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+      `bench took ${((performance.now() - t0) / 1000).toFixed(0)} s; load average ${loadavg()[0]!.toFixed(1)} at the end\n`,
   );
   process.stdout.write(
     `${JSON.stringify({
@@ -259,6 +260,8 @@ async function main(): Promise<void> {
       native: ref.ms.sgd,
       nativeAdam: ref.ms.adam,
       nativeNote: ref.note,
+      // How busy the machine was (other processes share its cores): read the ratios with it.
+      loadAverage: loadavg().map((l) => Number(l.toFixed(1))),
     })}\n`,
   );
 }
