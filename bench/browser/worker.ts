@@ -60,7 +60,7 @@ async function measure(
   }
 }
 
-async function main(): Promise<BenchReply> {
+async function main(kernelsOnly: boolean): Promise<BenchReply> {
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlain,
     'tfjs-backend-wasm-simd.wasm': wasmSimd,
@@ -85,7 +85,7 @@ async function main(): Promise<BenchReply> {
     ['Tensorweave kernels, Adam, 1 thread', true, 'adam', 1],
     ['tfjs wasm ops', false, 'sgd', 1],
   ];
-  for (const [config, kernels, optimizer, threads] of configs) {
+  for (const [config, kernels, optimizer, threads] of configs.filter(([, k]) => k || !kernelsOnly)) {
     msPerStep[config] = {};
     for (const doc of docs)
       msPerStep[config][doc.name] = await measure(withOptimizer(doc, optimizer), data, kernels, threads);
@@ -93,7 +93,9 @@ async function main(): Promise<BenchReply> {
   return { ok: true, backend: tf.getBackend(), msPerStep, userAgent: navigator.userAgent };
 }
 
-main().then(
-  (reply) => postMessage(reply),
-  (e: unknown) => postMessage({ ok: false, error: (e as Error).stack ?? String(e) } satisfies BenchReply),
-);
+onmessage = (e: MessageEvent<{ kernelsOnly: boolean }>) =>
+  void main(e.data.kernelsOnly).then(
+    (reply) => postMessage(reply),
+    (err: unknown) =>
+      postMessage({ ok: false, error: (err as Error).stack ?? String(err) } satisfies BenchReply),
+  );

@@ -181,6 +181,8 @@ async function main(): Promise<void> {
     },
     { label: 'node cpu, tfjs ops', backend: 'cpu', fastGrad: true, kernels: false },
   ];
+  // `--kernels-only`: only the kernel rows (and numpy), for a quick look at the threads.
+  const kernelsOnly = process.argv.includes('--kernels-only');
   const results: {
     config: string;
     backend: string;
@@ -194,7 +196,7 @@ async function main(): Promise<void> {
   // The native step is timed before and after the Node runs and the faster time kept, so that
   // a machine busier at one moment does not flatter the ratios.
   const nativeBefore = native();
-  for (const c of configs) {
+  for (const c of configs.filter((c) => c.kernels || !kernelsOnly)) {
     await useBackend(c.backend);
     const optimizer = c.optimizer ?? 'sgd';
     const threads = c.threads ?? 2;
@@ -217,7 +219,7 @@ async function main(): Promise<void> {
   // Headless Chromium, the trainer in a Web Worker as in the app (`--no-chromium` skips it).
   const browser = process.argv.includes('--no-chromium')
     ? ({ ok: false, note: 'Chromium bench skipped (--no-chromium)' } as const)
-    : await benchChromium();
+    : await benchChromium(undefined, kernelsOnly);
   if (browser.ok) {
     for (const [config, ms] of Object.entries(browser.msPerStep)) {
       process.stderr.write(`chromium worker, ${config}: ${JSON.stringify(ms)}\n`);

@@ -31,7 +31,7 @@ export type ChromiumBench =
   | { ok: false; note: string };
 
 /** Run the browser bench; never throws (a missing browser or a failure is a note). */
-export async function benchChromium(timeoutMs = 15 * 60_000): Promise<ChromiumBench> {
+export async function benchChromium(timeoutMs = 15 * 60_000, kernelsOnly = false): Promise<ChromiumBench> {
   if (!existsSync(CHROMIUM)) return { ok: false, note: `Chromium bench skipped: no ${CHROMIUM}` };
   const server = await createServer({
     root: path.join(root, 'bench/browser'),
@@ -61,7 +61,7 @@ export async function benchChromium(timeoutMs = 15 * 60_000): Promise<ChromiumBe
     });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
-      await page.goto(url);
+      await page.goto(kernelsOnly ? `${url}?kernels-only` : url);
       const handle = await page.waitForFunction(() => window.benchResult, undefined, {
         timeout: timeoutMs,
         polling: 500,
