@@ -17,14 +17,16 @@
 // Batch conversion and sparse structure.
 export { unitTable, csrFromBytes, storeFromBytes, csrFromStore, toCsr, toCsc, cscFromCsr } from './sparse';
 // Forward products and weight layouts.
-export { spmm, spmmNarrow, denseDotT, transposePanels, transpose } from './gemm';
+export { spmm, spmmPanels, spmmNarrow, denseDotT, transposePanels, transpose } from './gemm';
 // Weight and bias gradients, optionally fused with the SGD update.
-export { csrGradNarrow, spmmTGrad, applyTransposed, colSum } from './gemmGrad';
+export { csrGradNarrow, spmmTGrad, spmmTGradPanels, applyTransposed, colSum } from './gemmGrad';
 // Momentum, Adam and RMSprop (plain SGD is fused into the gradients).
 export { momentumUpdate, adamUpdate, rmspropUpdate } from './optimizer';
 // Inverted dropout (training only) and its backward pass.
 export { dropoutForward, maskMultiply } from './dropout';
 // Hidden-layer activations and their gradients.
 export { sigmoid, relu, tanh, sigmoidBackward, reluBackward, tanhBackward } from './activations';
+// A helper thread's own scratch (see `simd.ts`).
+export { useScratch } from './simd';
 // Output softmax, losses and accuracy.
 export { softmax, softmaxBackward, crossEntropy, squaredError, countCorrect } from './loss';

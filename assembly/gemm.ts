@@ -24,12 +24,51 @@ export function spmm(
   out: usize,
   panelled: i32,
 ): void {
+  spmmBlocks(rowPtr, idx, val, rows, w, k, n, bias, out, panelled, 0, (n + 31) >> 5);
+}
+
+/**
+ * `spmm` over W in the panel layout, for the 32-column blocks `from` ≤ jb < `to` only (block
+ * ⌊n/32⌋ is the last n mod 32 columns): two threads each compute their own blocks of `out`, with
+ * the same sums as one thread.
+ */
+export function spmmPanels(
+  rowPtr: usize,
+  idx: usize,
+  val: usize,
+  rows: i32,
+  w: usize,
+  k: i32,
+  n: i32,
+  bias: usize,
+  out: usize,
+  from: i32,
+  to: i32,
+): void {
+  spmmBlocks(rowPtr, idx, val, rows, w, k, n, bias, out, 1, from, to);
+}
+
+function spmmBlocks(
+  rowPtr: usize,
+  idx: usize,
+  val: usize,
+  rows: i32,
+  w: usize,
+  k: i32,
+  n: i32,
+  bias: usize,
+  out: usize,
+  panelled: i32,
+  from: i32,
+  to: i32,
+): void {
   const outStride = (<usize>n) << 2;
   const panels = n >> 5;
   const r = n & 31;
   const rowStride: usize = panelled ? 128 : outStride;
   const panelStep: usize = panelled ? <usize>k * 128 : 128;
-  for (let jb = 0; jb < panels; jb++) {
+  const last = min(to, panels);
+  for (let jb = from; jb < last; jb++) {
     const panel = w + <usize>jb * panelStep;
     for (let i = 0; i < rows; i++) {
       const p0 = load<i32>(rowPtr + ((<usize>i) << 2));
@@ -76,7 +115,7 @@ export function spmm(
       v128.store(o, a7, 112);
     }
   }
-  if (r == 0) return;
+  if (r == 0 || to <= panels) return;
   const j0 = panels << 5;
   const tail = panelled ? w + <usize>panels * <usize>k * 128 : w + ((<usize>j0) << 2);
   const ts: usize = panelled ? (<usize>r) << 2 : outStride;

@@ -23,11 +23,48 @@ export function spmmTGrad(
   c: f32,
   dw: usize,
 ): void {
+  gradBlocks(colPtr, idx, val, k, dz, n, w, c, dw, 0, (n + 31) >> 5);
+}
+
+/**
+ * `spmmTGrad` for the 32-column blocks `from` ≤ jb < `to` of W only (block ⌊n/32⌋ is the last
+ * n mod 32 columns): two threads each update their own blocks, with the same sums as one thread.
+ */
+export function spmmTGradPanels(
+  colPtr: usize,
+  idx: usize,
+  val: usize,
+  k: i32,
+  dz: usize,
+  n: i32,
+  w: usize,
+  c: f32,
+  dw: usize,
+  from: i32,
+  to: i32,
+): void {
+  gradBlocks(colPtr, idx, val, k, dz, n, w, c, dw, from, to);
+}
+
+function gradBlocks(
+  colPtr: usize,
+  idx: usize,
+  val: usize,
+  k: i32,
+  dz: usize,
+  n: i32,
+  w: usize,
+  c: f32,
+  dw: usize,
+  from: i32,
+  to: i32,
+): void {
   const dzStride = (<usize>n) << 2;
   const cv = f32x4.splat(c);
   const target = dw ? dw : w;
   const panels = n >> 5;
-  for (let jb = 0; jb < panels; jb++) {
+  const last = min(to, panels);
+  for (let jb = from; jb < last; jb++) {
     const dj = dz + ((<usize>jb) << 7);
     const panel = target + <usize>jb * <usize>k * 128;
     for (let kk = 0; kk < k; kk++) {
@@ -76,7 +113,7 @@ export function spmmTGrad(
     }
   }
   const r = n & 31;
-  if (r == 0) return;
+  if (r == 0 || to <= panels) return;
   const j0 = panels << 5;
   const tail = target + <usize>panels * <usize>k * 128;
   const ts = (<usize>r) << 2;

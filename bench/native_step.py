@@ -39,21 +39,38 @@ def sgd(params):
 
 
 def adam(params, beta1=0.9, beta2=0.999, eps=1e-7):
-    """tfjs's Adam: m, v per weight; beta powers start at beta and are multiplied once per step."""
+    """tfjs's Adam: m, v per weight; beta powers start at beta and are multiplied once per step.
+
+    In place, into two scratch arrays per weight: written as plain expressions, each step makes
+    five fresh temporaries the size of the weights (2 MB each for hidden-layer's W1), and the
+    page faults of those allocations, not the arithmetic, dominated the time (11.3 ms against
+    ~4 ms in place), which flattered the kernels' ratio.
+    """
     m = [np.zeros_like(w) for w in params]
     v = [np.zeros_like(w) for w in params]
+    scratch = [(np.empty_like(w), np.empty_like(w)) for w in params]
     powers = [np.float32(beta1), np.float32(beta2)]
     b1, b2 = np.float32(beta1), np.float32(beta2)
     o1, o2 = np.float32(1 - beta1), np.float32(1 - beta2)
+    lr, e = np.float32(LR), np.float32(eps)
 
     def update(grads):
         c1, c2 = np.float32(1) - powers[0], np.float32(1) - powers[1]
-        for w, g, mi, vi in zip(params, grads, m, v):
+        for w, g, mi, vi, (t, u) in zip(params, grads, m, v, scratch):
             mi *= b1
-            mi += g * o1
+            np.multiply(g, o1, out=t)
+            mi += t
             vi *= b2
-            vi += np.square(g) * o2
-            w -= LR * ((mi / c1) / (np.sqrt(vi / c2) + eps))
+            np.square(g, out=t)
+            t *= o2
+            vi += t
+            np.divide(vi, c2, out=t)
+            np.sqrt(t, out=t)
+            t += e
+            np.divide(mi, c1, out=u)
+            u /= t
+            u *= lr
+            w -= u
         powers[0] *= b1
         powers[1] *= b2
 

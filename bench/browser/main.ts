@@ -11,6 +11,8 @@ declare global {
 }
 
 const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+// `?kernels-only` (npm run bench -- --kernels-only): time only the kernels' configurations.
+worker.postMessage({ kernelsOnly: location.search.includes('kernels-only') });
 worker.onmessage = (e: MessageEvent<BenchReply>) => {
   window.benchResult = e.data;
   document.getElementById('status')!.textContent = JSON.stringify(e.data);

@@ -29,7 +29,12 @@ export type BenchReply =
     }
   | { ok: false; error: string };
 
-async function measure(doc: GraphDocument, data: MnistData, kernels: boolean): Promise<number> {
+async function measure(
+  doc: GraphDocument,
+  data: MnistData,
+  kernels: boolean,
+  threads: 1 | 2,
+): Promise<number> {
   const slow = !kernels && doc.name === 'hidden-layer';
   // The kernels' first calls run the baseline wasm code until the optimised code is ready.
   const [warmup, repeats, steps] = slow ? [10, 3, 50] : kernels ? [1000, 7, 300] : [50, 5, 200];
@@ -41,6 +46,7 @@ async function measure(doc: GraphDocument, data: MnistData, kernels: boolean): P
       evaluate: false,
       validationEvery: 0,
       kernels,
+      threads,
     });
     return (r.seconds * 1000) / r.steps;
   };
@@ -54,7 +60,7 @@ async function measure(doc: GraphDocument, data: MnistData, kernels: boolean): P
   }
 }
 
-async function main(): Promise<BenchReply> {
+async function main(kernelsOnly: boolean): Promise<BenchReply> {
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlain,
     'tfjs-backend-wasm-simd.wasm': wasmSimd,
@@ -70,21 +76,26 @@ async function main(): Promise<BenchReply> {
     return parsed.value;
   });
   const msPerStep: Record<string, Record<string, number>> = {};
-  // Config names ending in "Adam" are compared with numpy's Adam step (`src/cli/bench.ts`).
-  const configs: [string, boolean, BenchOptimizer][] = [
-    ['Tensorweave kernels', true, 'sgd'],
-    ['Tensorweave kernels, Adam', true, 'adam'],
-    ['tfjs wasm ops', false, 'sgd'],
+  // Config names with "Adam" are compared with numpy's Adam step (`src/cli/bench.ts`). The
+  // kernels take two threads by default (the page is cross-origin isolated, see benchChromium).
+  const configs: [string, boolean, BenchOptimizer, 1 | 2][] = [
+    ['Tensorweave kernels', true, 'sgd', 2],
+    ['Tensorweave kernels, 1 thread', true, 'sgd', 1],
+    ['Tensorweave kernels, Adam', true, 'adam', 2],
+    ['Tensorweave kernels, Adam, 1 thread', true, 'adam', 1],
+    ['tfjs wasm ops', false, 'sgd', 1],
   ];
-  for (const [config, kernels, optimizer] of configs) {
+  for (const [config, kernels, optimizer, threads] of configs.filter(([, k]) => k || !kernelsOnly)) {
     msPerStep[config] = {};
     for (const doc of docs)
-      msPerStep[config][doc.name] = await measure(withOptimizer(doc, optimizer), data, kernels);
+      msPerStep[config][doc.name] = await measure(withOptimizer(doc, optimizer), data, kernels, threads);
   }
   return { ok: true, backend: tf.getBackend(), msPerStep, userAgent: navigator.userAgent };
 }
 
-main().then(
-  (reply) => postMessage(reply),
-  (e: unknown) => postMessage({ ok: false, error: (e as Error).stack ?? String(e) } satisfies BenchReply),
-);
+onmessage = (e: MessageEvent<{ kernelsOnly: boolean }>) =>
+  void main(e.data.kernelsOnly).then(
+    (reply) => postMessage(reply),
+    (err: unknown) =>
+      postMessage({ ok: false, error: (err as Error).stack ?? String(err) } satisfies BenchReply),
+  );

@@ -6,6 +6,7 @@
  * Numbers only: no assertions (performance is its own issue).
  */
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { benchConv } from '../../bench/conv/convBench';
@@ -29,6 +30,8 @@ type Preset = (typeof PRESETS)[number];
 
 interface Plan {
   backend: BackendName;
+  /** Threads for the kernels (2: the helper thread splits the large products). */
+  threads: 1 | 2;
   /** Tensorweave's kernels where the graph allows, rather than tfjs ops. */
   kernels: boolean;
   /** The explicit-transpose matMul gradient (ours) or tfjs's stock one. */
@@ -45,14 +48,16 @@ function plan(
   kernels: boolean,
   preset: Preset,
   optimizer: BenchOptimizer,
+  threads: 1 | 2,
 ): Plan {
   const slow =
     preset === 'hidden-layer' && !kernels && (backend === 'cpu' || !fastGrad || optimizer === 'adam');
-  if (slow && backend === 'cpu') return { backend, kernels, fastGrad, warmup: 3, repeats: 3, steps: 10 };
-  if (slow) return { backend, kernels, fastGrad, warmup: 10, repeats: 3, steps: 50 };
+  const base = { backend, kernels, fastGrad, threads };
+  if (slow && backend === 'cpu') return { ...base, warmup: 3, repeats: 3, steps: 10 };
+  if (slow) return { ...base, warmup: 10, repeats: 3, steps: 50 };
   // The kernels' first calls run V8's baseline wasm code until the optimised code is ready.
-  if (kernels) return { backend, kernels, fastGrad, warmup: 1000, repeats: 7, steps: 300 };
-  return { backend, kernels, fastGrad, warmup: 50, repeats: 5, steps: 200 };
+  if (kernels) return { ...base, warmup: 1000, repeats: 7, steps: 300 };
+  return { ...base, warmup: 50, repeats: 5, steps: 200 };
 }
 
 async function loadPreset(name: Preset): Promise<GraphDocument> {
@@ -72,6 +77,7 @@ async function measure(doc: GraphDocument, data: MnistData, p: Plan): Promise<nu
       validationEvery: 0,
       fastMatMulGrad: p.fastGrad,
       kernels: p.kernels,
+      threads: p.threads,
     });
     return (r.seconds * 1000) / r.steps;
   };
@@ -142,14 +148,31 @@ async function main(): Promise<void> {
     fastGrad: boolean;
     kernels: boolean;
     optimizer?: BenchOptimizer;
+    /** Kernel threads (default 2: the helper thread where the products are large enough). */
+    threads?: 1 | 2;
   }[] = [
     { label: 'node, Tensorweave kernels', backend: 'wasm', fastGrad: true, kernels: true },
+    {
+      label: 'node, Tensorweave kernels, 1 thread',
+      backend: 'wasm',
+      fastGrad: true,
+      kernels: true,
+      threads: 1,
+    },
     {
       label: 'node, Tensorweave kernels, Adam',
       backend: 'wasm',
       fastGrad: true,
       kernels: true,
       optimizer: 'adam',
+    },
+    {
+      label: 'node, Tensorweave kernels, Adam, 1 thread',
+      backend: 'wasm',
+      fastGrad: true,
+      kernels: true,
+      optimizer: 'adam',
+      threads: 1,
     },
     {
       label: 'node wasm, tfjs ops, Adam',
@@ -167,24 +190,28 @@ async function main(): Promise<void> {
     },
     { label: 'node cpu, tfjs ops', backend: 'cpu', fastGrad: true, kernels: false },
   ];
+  // `--kernels-only`: only the kernel rows (and numpy), for a quick look at the threads.
+  const kernelsOnly = process.argv.includes('--kernels-only');
   const results: {
     config: string;
     backend: string;
     fastMatMulGrad: boolean;
     kernels: boolean;
     optimizer: BenchOptimizer;
+    threads: 1 | 2;
     msPerStep: Record<Preset, number>;
   }[] = [];
   const t0 = performance.now();
   // The native step is timed before and after the Node runs and the faster time kept, so that
   // a machine busier at one moment does not flatter the ratios.
   const nativeBefore = native();
-  for (const c of configs) {
+  for (const c of configs.filter((c) => c.kernels || !kernelsOnly)) {
     await useBackend(c.backend);
     const optimizer = c.optimizer ?? 'sgd';
+    const threads = c.threads ?? 2;
     const msPerStep = {} as Record<Preset, number>;
     for (const preset of PRESETS) {
-      const p = plan(c.backend, c.fastGrad, c.kernels, preset, optimizer);
+      const p = plan(c.backend, c.fastGrad, c.kernels, preset, optimizer, threads);
       msPerStep[preset] = await measure(withOptimizer(docs[preset], optimizer), data, p);
       process.stderr.write(`${c.label} ${preset}: ${msPerStep[preset].toFixed(2)} ms/step\n`);
     }
@@ -194,15 +221,16 @@ async function main(): Promise<void> {
       fastMatMulGrad: c.fastGrad,
       kernels: c.kernels,
       optimizer,
+      threads,
       msPerStep,
     });
   }
   // Headless Chromium, the trainer in a Web Worker as in the app (`--no-chromium` skips it).
   const browser = !chromium
     ? ({ ok: false, note: 'Chromium bench skipped (--no-chromium)' } as const)
-    : await benchChromium();
+    : await benchChromium(undefined, undefined, kernelsOnly);
   await useBackend('wasm');
-  const cnn = await benchConv(tf, data, chromium);
+  const cnn = kernelsOnly ? { text: '', json: undefined } : await benchConv(tf, data, chromium);
   if (browser.ok) {
     for (const [config, ms] of Object.entries(browser.msPerStep)) {
       process.stderr.write(`chromium worker, ${config}: ${JSON.stringify(ms)}\n`);
@@ -225,7 +253,7 @@ async function main(): Promise<void> {
   const rows = results.map((r) => row(r.config, r.msPerStep, r.optimizer));
   if (browser.ok) {
     for (const [config, ms] of Object.entries(browser.msPerStep)) {
-      rows.push(row(`chromium worker, ${config}`, ms, config.endsWith('Adam') ? 'adam' : 'sgd'));
+      rows.push(row(`chromium worker, ${config}`, ms, config.includes('Adam') ? 'adam' : 'sgd'));
     }
   }
   rows.push(row('native numpy', ref.ms.sgd, 'sgd'));
@@ -235,7 +263,7 @@ async function main(): Promise<void> {
       `${browser.ok ? `${browser.browser}, headless` : browser.note})\n` +
       `${table(['implementation', 'beginner', 'vs native', 'hidden-layer', 'vs native'], rows, [false, true, true, true, true])}\n` +
       `${cnn.text}` +
-      `bench took ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+      `bench took ${((performance.now() - t0) / 1000).toFixed(0)} s; load average ${loadavg()[0]!.toFixed(1)} at the end\n`,
   );
   process.stdout.write(
     `${JSON.stringify({
@@ -247,6 +275,8 @@ async function main(): Promise<void> {
       nativeAdam: ref.ms.adam,
       nativeNote: ref.note,
       cnn: cnn.json,
+      // How busy the machine was (other processes share its cores): read the ratios with it.
+      loadAverage: loadavg().map((l) => Number(l.toFixed(1))),
     })}\n`,
   );
 }

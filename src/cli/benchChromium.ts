@@ -39,7 +39,8 @@ export interface BenchPage {
 /** Run the browser bench; never throws (a missing browser or a failure is a note). */
 export async function benchChromium(
   timeoutMs = 15 * 60_000,
-  benchPage: BenchPage = { path: '', isolated: false },
+  benchPage: BenchPage = { path: '', isolated: true },
+  kernelsOnly = false,
 ): Promise<ChromiumBench> {
   if (!existsSync(CHROMIUM)) return { ok: false, note: `Chromium bench skipped: no ${CHROMIUM}` };
   const server = await createServer({
@@ -51,7 +52,8 @@ export async function benchChromium(
       host: '127.0.0.1',
       port: 0,
       fs: { allow: [root] },
-      // Threads for the tfjs wasm backend need SharedArrayBuffer, as in the app (vite.config.ts).
+      // Cross-origin isolated like the app (vite.config.ts): the kernels' helper thread and the
+      // tfjs wasm backend's threads share memory through SharedArrayBuffer.
       headers: benchPage.isolated
         ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }
         : {},
@@ -69,7 +71,7 @@ export async function benchChromium(
     });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
-      await page.goto(url + benchPage.path);
+      await page.goto(url + benchPage.path + (kernelsOnly ? '?kernels-only' : ''));
       const handle = await page.waitForFunction(() => window.benchResult, undefined, {
         timeout: timeoutMs,
         polling: 500,

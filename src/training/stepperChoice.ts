@@ -35,6 +35,8 @@ export interface StepperRequest {
   kernels: boolean;
   /** On the tfjs path, the explicit-transpose matMul gradient. */
   fastMatMulGrad: boolean;
+  /** Threads for the kernels (2: a helper thread where it can be had). */
+  threads: 1 | 2;
 }
 
 /** The stepper that will train `compiled` on `train`: the kernels where they can, tfjs otherwise. */
@@ -47,7 +49,7 @@ export async function createStepper(
   if (request.kernels) {
     const support = kernelSupport(compiled);
     if (support.ok) {
-      const stepper = await KernelStepper.create(tf, compiled, support.chain, train, request.batchSize);
+      const stepper = await KernelStepper.create(tf, compiled, support.chain, train, request);
       if (stepper) return stepper; // undefined: its memory could not be had; tfjs follows
     }
   }

@@ -97,6 +97,7 @@ export async function train(
     batchSize,
     kernels: options.kernels ?? true,
     fastMatMulGrad: options.fastMatMulGrad ?? true,
+    threads: options.threads ?? 2,
   });
   const accuracy = (split: MnistData['test']) => evaluateAccuracy(tf, compiled, split);
   const batches = new BatchOrder(n, batchSize, options.seed);

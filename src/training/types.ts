@@ -64,6 +64,11 @@ export interface TrainOptions extends RunSettings {
    * result). False forces the tfjs path, for A/B comparisons. See `stepperChoice.ts`.
    */
   kernels?: boolean;
+  /**
+   * Threads for Tensorweave's kernels: 2 (default) splits the large products with a helper
+   * thread where SharedArrayBuffer and workers are available (same results), 1 never does.
+   */
+  threads?: 1 | 2;
 }
 
 export type TrainStatus = 'completed' | 'aborted' | 'failed';

@@ -11,7 +11,7 @@ import type { MnistData } from '../training/mnist';
 import { activateBackend, autoCandidates, describeBackend, type ConcreteBackend } from './browserBackends';
 import { postToPage } from './postToPage';
 import type { BackendChoice } from './protocol';
-import { kernelsRefusal, trainForTiming } from './trainingCalls';
+import { kernelsLabel, kernelsRefusal, threadSupport, trainForTiming } from './trainingCalls';
 
 /** A backend this browser cannot run: the user can pick another one. */
 export class BackendUnavailable extends Error {
@@ -97,14 +97,9 @@ export async function place(
   if (choice === 'auto' || choice === 'kernels') {
     const compiled = await compileOn('wasm');
     const refusal = kernelsRefusal(compiled);
-    if (refusal === undefined) return { compiled, kernels: true, label: 'Tensorweave kernels (WASM SIMD)' };
+    if (refusal === undefined) return { compiled, kernels: true, label: kernelsLabel(threadSupport()) };
     compiled.dispose();
-    if (choice === 'kernels') {
-      preparing(
-        runId,
-        `Tensorweave's kernels cannot train this graph (${refusal}); measuring tfjs backends…`,
-      );
-    }
+    preparing(runId, `Tensorweave's kernels cannot train this graph (${refusal}); measuring tfjs backends…`);
     const best = await fastestTfjsBackend(runId, doc, data);
     return { compiled: await compileOn(best), kernels: false, label: describeBackend(best) };
   }

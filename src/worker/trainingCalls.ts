@@ -10,6 +10,8 @@ import { evaluateSplit } from '../training/evaluation';
 import type { MnistData } from '../training/mnist';
 import { runSettingsOf } from '../training/options';
 import { kernelSupport } from '../training/stepperChoice';
+export { kernelsLabel } from '../training/kernels/kernelPath';
+export { threadSupport } from '../training/kernels/kernelThreads';
 import { train } from '../training/train';
 import type { TrainProgress, TrainResult, ValidationPoint } from '../training/types';
 import { applyWeights, saveArtifacts, type LayerWeights } from '../training/weights';

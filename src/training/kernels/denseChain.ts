@@ -7,9 +7,9 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { CompiledGraph } from '../../core/compile';
 import type { LossParams } from '../../core/nodes/loss';
+import { CHAIN_ACTIVATIONS, chainRefusal, NOT_A_CHAIN, type ChainStep } from './chainRule';
 
-export type ChainActivation = 'linear' | 'sigmoid' | 'relu' | 'tanh' | 'softmax';
-const ACTIVATIONS: readonly ChainActivation[] = ['linear', 'sigmoid', 'relu', 'tanh', 'softmax'];
+export type ChainActivation = (typeof CHAIN_ACTIVATIONS)[number];
 
 export interface ChainLayer {
   /** Fan-in and units: the kernel is `[inputs, units]`, row-major as tfjs stores it. */
@@ -76,6 +76,19 @@ function chainOptimizer(optimizer: tfjs.Optimizer): ChainOptimizer | string {
   return `the ${name} optimizer is not supported by Tensorweave's kernels`;
 }
 
+/** A tfjs layer as a step of the chain rule. */
+function layerStep(layer: tfjs.layers.Layer): ChainStep {
+  const config = layer.getConfig() as Record<string, unknown>;
+  const className = layer.getClassName();
+  const step: ChainStep = { className, name: layer.name };
+  if (className === 'Dense' || className === 'Activation') step.activation = String(config.activation);
+  if (className === 'Dropout') {
+    step.rate = Number(config.rate);
+    step.noiseShape = config.noiseShape != null;
+  }
+  return step;
+}
+
 /** Whether `compiled` is a dense chain the fast trainer can run, and its description if so. */
 export function describeDenseChain(compiled: CompiledGraph): ChainCheck {
   const fail = (reason: string): ChainCheck => ({ ok: false, reason });
@@ -84,20 +97,27 @@ export function describeDenseChain(compiled: CompiledGraph): ChainCheck {
   if (typeof optimizer === 'string') return fail(optimizer);
   if (model.inputs.length !== 1 || model.outputs.length !== 1) return fail('not a single-input chain');
 
-  const layers: ChainLayer[] = [];
+  // The chain's topology first: every layer fed by the one before it.
   let previous: tfjs.layers.Layer | undefined;
   for (const layer of model.layers) {
     if (previous) {
       const inbound = layer.inboundNodes;
-      if (inbound.length !== 1 || inbound[0]!.inboundLayers.length !== 1) return fail('not a chain');
-      if (inbound[0]!.inboundLayers[0] !== previous) return fail('not a chain');
+      if (inbound.length !== 1 || inbound[0]!.inboundLayers.length !== 1) return fail(NOT_A_CHAIN);
+      if (inbound[0]!.inboundLayers[0] !== previous) return fail(NOT_A_CHAIN);
     }
     previous = layer;
-    const kind = layer.getClassName();
-    const config = layer.getConfig() as Record<string, unknown>;
-    if (kind === 'InputLayer' || kind === 'Flatten') continue;
-    if (kind === 'Dense') {
-      if (config.activation !== 'linear') return fail('a dense layer with a built-in activation');
+  }
+  if (previous !== model.outputLayers[0]) return fail(NOT_A_CHAIN);
+  const steps = model.layers.map((layer) => layerStep(layer));
+  const refusal = chainRefusal(steps);
+  if (refusal) return fail(refusal);
+
+  // A chain the rule accepts: collect its dense layers with their activation and dropout.
+  const layers: ChainLayer[] = [];
+  for (const [i, layer] of model.layers.entries()) {
+    const step = steps[i]!;
+    const last = layers[layers.length - 1];
+    if (step.className === 'Dense') {
       const [kernel, bias] = layer.trainableWeights.map((w) => w.read() as tfjs.Variable);
       if (!kernel || kernel.rank !== 2 || kernel.dtype !== 'float32') return fail('an unexpected kernel');
       layers.push({
@@ -107,31 +127,13 @@ export function describeDenseChain(compiled: CompiledGraph): ChainCheck {
         kernel,
         ...(bias && { bias }),
       });
-      continue;
+    } else if (step.className === 'Activation') {
+      last!.activation = step.activation as ChainActivation;
+    } else if (step.className === 'Dropout' && step.rate) {
+      const config = layer.getConfig() as Record<string, unknown>;
+      last!.dropout = { rate: step.rate, seed: Number(config.seed ?? 0) };
     }
-    if (kind === 'Activation') {
-      const activation = config.activation as ChainActivation;
-      const last = layers[layers.length - 1];
-      if (!ACTIVATIONS.includes(activation)) return fail(`the ${String(activation)} activation`);
-      if (!last || last.activation !== 'linear' || last.dropout)
-        return fail('an activation not right after a dense layer');
-      last.activation = activation;
-      continue;
-    }
-    if (kind === 'Dropout') {
-      const rate = Number(config.rate);
-      const last = layers[layers.length - 1];
-      if (!last) return fail('a dropout before the first dense layer');
-      if (last.dropout) return fail('two dropouts in a row');
-      if (config.noiseShape != null) return fail('a dropout with a noise shape');
-      // Rate 0 is the identity (tfjs skips it too).
-      if (rate > 0) last.dropout = { rate, seed: Number(config.seed ?? 0) };
-      continue;
-    }
-    return fail(`a ${kind} layer`);
   }
-  if (layers.length === 0) return fail('no dense layer');
-  if (previous !== model.outputLayers[0]) return fail('not a chain');
   const weights = layers.reduce((count, l) => count + (l.bias ? 2 : 1), 0);
   if (weights !== compiled.trainableVariables.length) return fail('weights outside the dense layers');
   const inputSize = compiled.inputShape.reduce((a, b) => a * b, 1);

@@ -3,6 +3,7 @@
  * where, and the 32-column panel layout of the weight matrices.
  */
 import type { ChainActivation, DenseChain } from './denseChain';
+import { CONTROL_BYTES, HELPER_SCRATCH_BYTES } from './kernelThreads';
 
 export interface LayerBuffers {
   k: number;
@@ -109,6 +110,9 @@ export interface BatchBuffers {
   wt: number;
   gt: number;
   dwt: number;
+  /** A helper thread's control block and scratch (see `kernelThreads.ts`). */
+  control: number;
+  helperScratch: number;
 }
 
 /** Where every buffer of a chain's training step lives in the kernels' memory. */
@@ -191,6 +195,8 @@ export function layOutChain(chain: DenseChain, batchSize: number, images?: Uint8
     wt: L.take(Math.max(0, ...sizes.slice(1).map((s) => s.k * s.n)) * 4),
     gt: L.take(Math.max(0, ...narrow.map((s) => s.n * B)) * 4),
     dwt: L.take(Math.max(0, ...narrow.map((s) => s.n * s.k)) * 4),
+    control: L.take(CONTROL_BYTES),
+    helperScratch: L.take(HELPER_SCRATCH_BYTES),
     storeEntries: 0, // last: the store grows while it is built
   };
   buf.storeEntries = L.take(0);

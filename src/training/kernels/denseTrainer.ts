@@ -10,6 +10,7 @@ import type { Tf } from '../../core/nodeSpec';
 import { IMAGE_SIZE, NUM_CLASSES } from '../../core/mnist';
 import type { MnistSplit } from '../mnist';
 import type { StepOutcome } from '../types';
+import { activate, activateBackward } from './denseActivations';
 import type { DenseChain } from './denseChain';
 import {
   fromPanels,
@@ -21,7 +22,9 @@ import {
   type LayerBuffers,
 } from './denseLayout';
 import { ChainUpdate, stateBuffers, type OptimizerState } from './denseOptimizer';
-import { instantiateDenseKernels, type DenseKernels } from './kernels';
+import type { DenseKernels } from './kernels';
+import type { ThreadSupport } from './kernelThreads';
+import { trainerKernels } from './trainerKernels';
 
 /**
  * One trainer per training run: its own kernel instance and memory. Call `loadWeights` to start
@@ -65,13 +68,23 @@ export class DenseChainTrainer {
     this.update = new ChainUpdate(kernels, chain.optimizer);
   }
 
-  /** Lay out the buffers for `chain` at batch size `batchSize` in a fresh kernel instance. */
-  static async create(chain: DenseChain, batchSize: number, images?: Uint8Array): Promise<DenseChainTrainer> {
-    const kernels = await instantiateDenseKernels();
-    const { layers, buf, params, end } = layOutChain(chain, batchSize, images);
+  /** How many threads its large products run on, and why one where two were asked for. */
+  threading: ThreadSupport = { threads: 1 };
+
+  /** Lay out the buffers for `chain` at batch size `batchSize` in a fresh kernel instance on `threads` threads. */
+  static async create(
+    chain: DenseChain,
+    batchSize: number,
+    images?: Uint8Array,
+    threads: 1 | 2 = 1,
+  ): Promise<DenseChainTrainer> {
+    const layout = layOutChain(chain, batchSize, images);
+    const { kernels, threading } = await trainerKernels(layout, images, threads);
+    const { layers, buf, params, end } = layout;
     const have = kernels.memory.buffer.byteLength;
     if (end > have) kernels.memory.grow(Math.ceil((end - have) / PAGE));
     const trainer = new DenseChainTrainer(kernels, chain, batchSize, buf, layers, params);
+    trainer.threading = threading;
     kernels.unitTable(buf.lut);
     if (images) trainer.buildStore(images);
     return trainer;
@@ -296,7 +309,7 @@ export class DenseChainTrainer {
         K.toCsr(a, rows, l.k, b.rowPtr, b.rowIdx, b.rowVal);
         K.spmm(b.rowPtr, b.rowIdx, b.rowVal, rows, l.w, l.k, l.n, l.b, l.h, 1);
       }
-      this.activate(l, rows);
+      activate(this.kernels, l, rows);
       a = l.h;
       const dropout = this.chain.layers[i]!.dropout;
       if (training && dropout) {
@@ -320,7 +333,7 @@ export class DenseChainTrainer {
   /** The gradient `l.g` (with respect to the layer's output as handed on) back through dropout and the activation. */
   private layerBackward(l: LayerBuffers): void {
     if (l.mask) this.kernels.maskMultiply(l.g, l.mask, this.batchSize * l.n);
-    this.activateBackward(l);
+    activateBackward(this.kernels, l, this.batchSize);
   }
 
   private run(apply: boolean): StepOutcome {
@@ -376,23 +389,5 @@ export class DenseChainTrainer {
     }
     if (apply) this.update.endStep();
     return { loss, correct };
-  }
-
-  private activate(l: LayerBuffers, rows: number): void {
-    const K = this.kernels;
-    const len = rows * l.n;
-    if (l.activation === 'sigmoid') K.sigmoid(l.h, len);
-    else if (l.activation === 'relu') K.relu(l.h, len);
-    else if (l.activation === 'tanh') K.tanh(l.h, len);
-    else if (l.activation === 'softmax') K.softmax(l.h, rows, l.n);
-  }
-
-  private activateBackward(l: LayerBuffers): void {
-    const K = this.kernels;
-    const len = this.batchSize * l.n;
-    if (l.activation === 'sigmoid') K.sigmoidBackward(l.g, l.h, len);
-    else if (l.activation === 'relu') K.reluBackward(l.g, l.h, len);
-    else if (l.activation === 'tanh') K.tanhBackward(l.g, l.h, len);
-    else if (l.activation === 'softmax') K.softmaxBackward(l.g, l.h, this.batchSize, l.n);
   }
 }

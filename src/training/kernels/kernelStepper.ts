@@ -13,6 +13,7 @@ import type { StepOutcome, Stepper } from '../types';
 import type { DenseChain } from './denseChain';
 import type { OptimizerState } from './denseOptimizer';
 import { DenseChainTrainer } from './denseTrainer';
+import type { ThreadSupport } from './kernelThreads';
 
 /**
  * Optimizer state (velocities, moments, β powers) left by earlier kernel runs, per tfjs
@@ -23,6 +24,11 @@ const optimizerStates = new WeakMap<object, OptimizerState>();
 
 export class KernelStepper implements Stepper {
   readonly kind = 'kernels';
+
+  /** How many threads the kernels run on, and why one where two were asked for. */
+  get threading(): ThreadSupport {
+    return this.trainer.threading;
+  }
 
   private constructor(
     private readonly tf: Tf,
@@ -42,12 +48,12 @@ export class KernelStepper implements Stepper {
     compiled: CompiledGraph,
     chain: DenseChain,
     train: MnistSplit,
-    batchSize: number,
+    request: { batchSize: number; threads: 1 | 2 },
   ): Promise<KernelStepper | undefined> {
     let trainer: DenseChainTrainer;
     try {
       // The training images go into the kernels' memory once, so batches are gathered there.
-      trainer = await DenseChainTrainer.create(chain, batchSize, train.images);
+      trainer = await DenseChainTrainer.create(chain, request.batchSize, train.images, request.threads);
     } catch (e) {
       if (e instanceof RangeError) return undefined; // WebAssembly memory could not grow
       throw e;

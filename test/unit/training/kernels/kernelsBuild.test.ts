@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileDenseKernels, kernelDeclarations, renderKernelModule } from '../../../../scripts/wasmBuild';
+import {
+  compileDenseKernels,
+  kernelDeclarations,
+  renderKernelModule,
+  renderSharedKernelModule,
+  SHARED_FLAGS,
+} from '../../../../scripts/wasmBuild';
 import { DENSE_KERNEL_ARITY } from '../../../../src/training/kernels/denseKernels.wasm';
 import {
   assertDenseKernels,
@@ -19,6 +25,21 @@ describe('the committed Tensorweave kernels', () => {
     const fresh = await compileDenseKernels();
     expect(Buffer.from(denseKernelBytes()).equals(Buffer.from(fresh.wasm))).toBe(true);
     expect(readFileSync(generated, 'utf8')).toBe(await renderKernelModule(fresh));
+  });
+
+  it('include the shared-memory build of the same kernels, as a fresh build gives it', async () => {
+    const shared = fileURLToPath(
+      new URL('../../../../src/training/kernels/denseKernelsShared.wasm.ts', import.meta.url),
+    );
+    const fresh = await compileDenseKernels(SHARED_FLAGS);
+    expect(readFileSync(shared, 'utf8')).toBe(await renderSharedKernelModule(fresh));
+    const module = new WebAssembly.Module(new Uint8Array(fresh.wasm));
+    expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    const names = (m: WebAssembly.Module) =>
+      WebAssembly.Module.exports(m)
+        .map((e) => e.name)
+        .sort();
+    expect(names(module)).toEqual(names(new WebAssembly.Module(denseKernelBytes())));
   });
 
   it('validate as WebAssembly with SIMD here', () => {

@@ -1,0 +1,54 @@
+/**
+ * The app's full hidden-layer run, by hand (`npx tsx test/e2e/bench/fullRunBench.ts [steps]`),
+ * never as a test: time from the Train click to the final test accuracy on the page, and the
+ * end-of-run evaluation of the 10,000 test images (the panel's "evaluating" status until
+ * "finished"), in headless Chromium with `auto` (the kernels, two threads).
+ */
+import { openSession } from '../support/app';
+import { startServer } from '../support/server';
+import { TrainingPage } from '../support/training';
+
+const steps = process.argv[2] ?? '30000';
+const server = await startServer();
+const s = await openSession(server.url);
+const t = new TrainingPage(s.page);
+await s.app.loadPreset('hidden-layer');
+await t.openPanel();
+await t.chooseBackend('auto');
+await t.set('hp-length', steps);
+// Every status the panel shows, with the page's clock, from the click on.
+await s.page.evaluate(() => {
+  const w = window as unknown as { statuses: [string, number][] };
+  w.statuses = [];
+  const progress = document.querySelector('[data-testid="train-progress"]')!;
+  new MutationObserver(() =>
+    w.statuses.push([progress.getAttribute('data-status')!, performance.now()]),
+  ).observe(progress, { attributes: true, attributeFilter: ['data-status'] });
+});
+const clicked = await s.page.evaluate(() => {
+  const at = performance.now();
+  (document.querySelector('[data-testid="train-start"]') as HTMLButtonElement).click();
+  return at;
+});
+await t.waitStatus('finished', 3_600_000);
+const accuracy = await t.testAccuracy();
+const shown = await s.page.evaluate(() => performance.now());
+const statuses = await s.page.evaluate(
+  () => (window as unknown as { statuses: [string, number][] }).statuses,
+);
+const at = (status: string) => statuses.find(([st]) => st === status)?.[1];
+const evaluating = at('evaluating');
+const finished = at('finished');
+console.log(
+  JSON.stringify({
+    steps: Number(steps),
+    backend: await s.page.getByTestId('train-backend-used').textContent(),
+    testAccuracy: accuracy,
+    clickToTestAccuracySeconds: Number(((shown - clicked) / 1000).toFixed(2)),
+    clickToFinishedSeconds: finished && Number(((finished - clicked) / 1000).toFixed(2)),
+    testEvaluationSeconds: evaluating && finished && Number(((finished - evaluating) / 1000).toFixed(3)),
+    statuses: statuses.map(([st, ms]) => [st, Number(((ms - clicked) / 1000).toFixed(3))]),
+  }),
+);
+await s.close();
+await server.close();
