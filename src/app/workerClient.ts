@@ -16,6 +16,9 @@ import type {
 type Answer = Extract<WorkerResponse, { requestId: number }>;
 type RunEvent = Exclude<WorkerResponse, Answer>;
 type Command = Exclude<WorkerRequest, { requestId: number }>;
+type Question = Extract<WorkerRequest, { requestId: number }>;
+/** A question before the client numbers it. */
+export type Unnumbered<T> = T extends unknown ? Omit<T, 'requestId'> : never;
 
 export interface TrainingWorkerClient {
   send(request: Command): void;
@@ -30,6 +33,8 @@ export interface TrainingWorkerClient {
     document: GraphDocument,
     weights: LayerWeights,
   ): Promise<{ evaluation: EvaluationSummary | undefined; backend: string | undefined; reason?: string }>;
+  /** Any other question, answered by the response of type `T` (the "see inside" views ask so). */
+  query<T extends Answer['type']>(request: Unnumbered<Question>): Promise<Extract<Answer, { type: T }>>;
   onEvent(listener: (event: RunEvent) => void): void;
   terminate(): void;
 }
@@ -89,6 +94,7 @@ export function createTrainingWorker(worker: WorkerPort = spawnTrainingWorker())
     exportModel: () => ask<'exported'>({ type: 'export', requestId: nextId++ }),
     loadModel: (runId, document, weights) =>
       ask<'modelLoaded'>({ type: 'loadModel', requestId: nextId++, runId, document, weights: [...weights] }),
+    query: (request) => ask({ ...request, requestId: nextId++ } as Question),
     onEvent: (listener) => listeners.push(listener),
     terminate: () => worker.terminate(),
   };

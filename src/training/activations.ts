@@ -72,19 +72,25 @@ export function gradientMagnitudes(
   xs: tfjs.Tensor,
   ys: tfjs.Tensor,
 ): Map<string, number> {
-  return tf.tidy(() => {
+  const ids: string[] = [];
+  const means = tf.tidy(() => {
     const shapes = tf.tidy(() => [...forwardAll(tf, compiled, xs)].map(([id, t]) => [id, t.shape] as const));
-    const ids = shapes.map(([id]) => id);
+    ids.push(...shapes.map(([id]) => id));
     const zeros = shapes.map(([, shape]) => tf.zeros(shape));
     const loss = (...probes: tfjs.Tensor[]) => {
       const perturb = new Map(ids.map((id, i) => [id, probes[i]!]));
       const outputs = forwardAll(tf, compiled, xs, perturb);
-      const prediction = outputs.get(compiled.model.outputLayers[0]!.name)!;
-      return compiled.lossFn(ys, prediction);
+      return compiled.lossFn(ys, outputs.get(compiled.model.outputLayers[0]!.name)!);
     };
-    const grads = tf.grads(loss)(zeros);
-    return new Map(ids.map((id, i) => [id, tf.mean(tf.abs(grads[i]!)).dataSync()[0]!]));
+    return tf.stack(
+      tf
+        .grads(loss)(zeros)
+        .map((g) => tf.mean(tf.abs(g))),
+    );
   });
+  const values = means.dataSync();
+  means.dispose();
+  return new Map(ids.map((id, i) => [id, values[i]!]));
 }
 
 /** Each layer's weights as copies (to measure a step's update against). */

@@ -100,9 +100,8 @@ export class SingleStepper {
     }
   }
 
-  /** Free the stepper (its weights are the model's already). */
+  /** Free the stepper; every step synced its weights into the model already. */
   dispose(): void {
-    this.stepper.syncWeights();
     this.stepper.dispose();
   }
 }
