@@ -13,8 +13,23 @@ import { compileFresh, SingleStepper, type StepReport } from '../training/stepOn
 import type { TopDigit, UnitDetail } from './protocol';
 import type { Session } from './session';
 
+/** A live view asked since the training loop last synced its weights into the model. */
+let syncWanted = false;
+
+/**
+ * For the training loop (once per step): whether to sync the weights now. Each live question
+ * answers from the weights of the previous sync and asks for the next, so a throttled view
+ * costs one sync per question rather than one per step.
+ */
+export function liveSyncDue(): boolean {
+  const due = syncWanted;
+  syncWanted = false;
+  return due;
+}
+
 /** Every node's output for one image of 784 values in [0, 1]. */
 export function activations(session: Session, pixels: Float32Array): NodeActivation[] {
+  syncWanted = true;
   return activationsOf(tf, session.compiled, pixels);
 }
 
