@@ -25,7 +25,11 @@ describe('see inside the network', () => {
   /** Click the wire from the sigmoid to the output layer, as a user would. */
   async function pickHiddenWire(): Promise<void> {
     await s.page.getByTestId('tab-inspector').click();
-    await s.page.locator('.tw-conn[data-edge-id="e3"] .tw-conn-path').click();
+    // A straight wire has no height, so click its middle by coordinates.
+    const r = await s.page
+      .locator('.tw-conn[data-edge-id="e3"] .tw-conn-path')
+      .evaluate((p) => p.getBoundingClientRect().toJSON() as DOMRect);
+    await s.page.mouse.click(r.x + r.width / 2, r.y + r.height / 2);
     await s.page.getByTestId('inside-view').waitFor();
   }
 
