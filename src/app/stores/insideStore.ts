@@ -7,13 +7,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import { TEST_IMAGES } from '../../core/mnist';
+import { REFRESH_MS } from '../liveViewThrottle';
 import type { ExampleImage, NodeOutput, StepSummary, UnitDetail } from '../../worker/protocol';
 import { useGraphStore } from './graphStore';
 import { useModelStore } from './modelStore';
 import { useTrainingStore } from './trainingStore';
-
-/** The live views ask the worker at most this often (the bench measures the cost). */
-export const REFRESH_MS = 500;
 
 export type InputSource = 'drawn' | 'test';
 
@@ -61,7 +59,7 @@ export const useInsideStore = defineStore('inside', () => {
     () => `${model.subject?.runId ?? ''}:${training.progress?.step ?? 0}:${stepsTaken.value}:${resets.value}`,
   );
 
-  let lastAsked = 0;
+  let lastAsked = -Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let inFlight = false;
 
