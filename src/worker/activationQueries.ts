@@ -85,10 +85,20 @@ async function rank(session: Session, nodeId: string, units: number): Promise<Ra
   return { units, indices, values };
 }
 
-/** A dense layer's incoming weights of `unit` (one kernel column), or undefined for other nodes. */
+/**
+ * The incoming weights of `unit`: a kernel column of the node if it is a dense layer, or of the
+ * dense layer an activation or dropout (one input, same shape) passes on, unit for unit — the
+ * hidden wire after a Sigmoid shows the hidden Dense's templates. Undefined for other nodes.
+ */
 function incomingWeights(compiled: CompiledGraph, nodeId: string, unit: number): Float32Array | undefined {
-  const layer = compiled.model.layers.find((l) => l.name === nodeId);
-  const kernel = layer?.getClassName() === 'Dense' ? layer.getWeights()[0] : undefined;
+  let layer = compiled.model.layers.find((l) => l.name === nodeId);
+  while (layer && layer.getClassName() !== 'Dense') {
+    if (layer.trainableWeights.length) return undefined; // weights of another kind: no template
+    const from = layer.inboundNodes[0]?.inboundLayers ?? [];
+    const passesOn = from.length === 1 && String(from[0]!.outputShape) === String(layer.outputShape);
+    layer = passesOn ? from[0] : undefined;
+  }
+  const kernel = layer?.getWeights()[0];
   if (!kernel || kernel.shape.length !== 2) return undefined;
   return tf.tidy(() => tf.gather(kernel, [unit], 1).dataSync() as Float32Array);
 }

@@ -6,7 +6,7 @@ import { analyzeGraph } from '../../../src/core/analyze';
 import { compileGraph, type CompiledGraph } from '../../../src/core/compile';
 import type { GraphDocument } from '../../../src/core/document';
 import { tf, useBackend } from '../../../src/cli/nodeEnv';
-import { gradientStyles } from '../../../src/app/components/inside/gradientStyles';
+import { gradientStyles, selectedWireStyle } from '../../../src/app/components/inside/gradientStyles';
 import { layoutOf, areProbabilities } from '../../../src/app/components/inside/tensorLayout';
 import { REFRESH_MS } from '../../../src/app/liveViewThrottle';
 import { PRESETS } from '../../../src/app/presets';
@@ -216,5 +216,7 @@ describe('how tensors are drawn', () => {
     expect(width('e5')).toBe(9);
     expect(width('e2')).toBeLessThan(width('e3'));
     expect(gradientStyles(edges, {})).toBe('');
+    expect(selectedWireStyle('e3')).toContain('[data-edge-id="e3"]');
+    expect(selectedWireStyle('x"] * {')).toBe('');
   });
 });

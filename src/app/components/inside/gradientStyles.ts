@@ -29,3 +29,10 @@ export function gradientStyles(edges: readonly GraphEdge[], gradients: Record<st
   }
   return rules.join('\n');
 }
+
+/** CSS that marks the wire picked in the inspector. */
+export function selectedWireStyle(edgeId: string | undefined): string {
+  return edgeId && /^[\w-]+$/.test(edgeId)
+    ? `.tw-conn[data-edge-id="${edgeId}"] .tw-conn-path { stroke: var(--accent); stroke-dasharray: 8 4; }`
+    : '';
+}
