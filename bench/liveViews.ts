@@ -67,7 +67,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const off: number[] = [];
 const on: number[] = [];
 let questions = 0;
-await run(false); // warm-up: kernels compiled, caches filled
+// Warm-up, both ways: kernels compiled, the views' first forward pass made, caches filled.
+await run(false);
+await run(true);
 for (let r = 0; r < rounds; r++) {
   off.push((await run(false)).msPerStep);
   const live = await run(true);
