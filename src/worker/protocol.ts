@@ -4,6 +4,7 @@
  */
 import type { GraphDocument } from '../core/document';
 import type { ModelArtifactsLike } from '../core/exchange/modelArchive';
+import type { StepReport } from '../training/stepOnce';
 import type { TrainingEvent } from '../training/trainingState';
 import type { TrainProgress, ValidationPoint } from '../training/types';
 
@@ -132,14 +133,8 @@ export interface UnitDetail {
   reason?: string;
 }
 
-/** What one Step did (see `StepReport` in src/training/stepOnce.ts). */
-export interface StepSummary {
-  step: number;
-  loss: number;
-  batchAccuracy: number;
-  updateRatios: Record<string, number>;
-  gradients: Record<string, number>;
-}
+/** What one Step did. */
+export type StepSummary = StepReport;
 
 export type WorkerResponse =
   /**
