@@ -19,7 +19,7 @@ import { PendingRequests } from './pendingRequests';
 type Answer = Exclude<Extract<WorkerResponse, { requestId: number }>, { type: 'error' }>;
 type RunEvent = Exclude<WorkerResponse, { requestId: number } | { type: 'busy' }>;
 type Command = Exclude<WorkerRequest, { requestId: number }>;
-type Query = Extract<WorkerRequest, { requestId: number }>;
+type Question = Extract<WorkerRequest, { requestId: number }>;
 
 /** How long a question may go unanswered before it settles with a timeout message. */
 export const QUERY_TIMEOUT_MS = 60_000;
@@ -27,7 +27,7 @@ export const QUERY_TIMEOUT_MS = 60_000;
 export const MODEL_TIMEOUT_MS = 300_000;
 
 /** The answer a query gets when the worker cannot give one: empty, with the reason. */
-function standIn(request: Query, reason: string): Answer {
+function standIn(request: Question, reason: string): Answer {
   const requestId = request.requestId;
   switch (request.type) {
     case 'predict':
@@ -44,8 +44,18 @@ function standIn(request: Query, reason: string): Answer {
       return { type: 'exported', requestId, artifacts: undefined, reason };
     case 'loadModel':
       return { type: 'modelLoaded', requestId, evaluation: undefined, backend: undefined, reason };
+    case 'activations':
+      return { type: 'activations', requestId, nodes: undefined, reason };
+    case 'unit':
+      return { type: 'unit', requestId, reason };
+    case 'step':
+      return { type: 'stepped', requestId, report: undefined, reason };
+    case 'resetWeights':
+      return { type: 'weightsReset', requestId, reason };
   }
 }
+/** A question before the client numbers it. */
+export type Unnumbered<T> = T extends unknown ? Omit<T, 'requestId'> : never;
 
 export interface TrainingWorkerClient {
   send(request: Command): void;
@@ -60,6 +70,8 @@ export interface TrainingWorkerClient {
     document: GraphDocument,
     weights: LayerWeights,
   ): Promise<{ evaluation: EvaluationSummary | undefined; backend: string | undefined; reason?: string }>;
+  /** Any other question, answered by the response of type `T` (the "see inside" views ask so). */
+  query<T extends Answer['type']>(request: Unnumbered<Question>): Promise<Extract<Answer, { type: T }>>;
   onEvent(listener: (event: RunEvent) => void): void;
   terminate(): void;
 }
@@ -101,7 +113,7 @@ export function createTrainingWorker(
     emit({ type: 'state', runId: '*', event: { type: 'failed', reason, suggestion: 'Reload the page.' } });
   };
 
-  function ask<T extends Answer['type']>(request: Query): Promise<Extract<Answer, { type: T }>> {
+  function ask<T extends Answer['type']>(request: Question): Promise<Extract<Answer, { type: T }>> {
     const slow = request.type === 'loadModel' || request.type === 'evaluate' || request.type === 'export';
     const ms = slow ? timeouts.modelMs : timeouts.queryMs;
     const answer = pending.wait(request.requestId, (reason) => standIn(request, reason), {
@@ -130,6 +142,7 @@ export function createTrainingWorker(
     exportModel: () => ask<'exported'>({ type: 'export', requestId: nextId++ }),
     loadModel: (runId, document, weights) =>
       ask<'modelLoaded'>({ type: 'loadModel', requestId: nextId++, runId, document, weights: [...weights] }),
+    query: (request) => ask({ ...request, requestId: nextId++ } as Question),
     onEvent: (listener) => listeners.push(listener),
     terminate: () => worker.terminate(),
   };

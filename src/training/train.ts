@@ -69,6 +69,7 @@ async function takeSteps(
     }
 
     if (report) log.progress(steps, loss, correct, batches.epoch);
+    if (options.syncDue?.()) stepper.syncWeights();
     if (log.validationDue(steps, validationEvery, data.validation.count)) {
       stepper.syncWeights();
       log.validation(steps, validate());

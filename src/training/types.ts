@@ -52,6 +52,11 @@ export interface TrainOptions extends RunSettings {
    * Pause button in the worker). Time spent paused does not count as training time.
    */
   pauseGate?: () => Promise<void>;
+  /**
+   * Asked after every step: true makes the model's tfjs variables hold the stepper's weights now
+   * (the kernels keep theirs apart), so views reading the model between steps see them live.
+   */
+  syncDue?: () => boolean;
   /** Measure train/validation/test accuracy at the end (default true). */
   evaluate?: boolean;
   /**

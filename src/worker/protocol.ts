@@ -4,6 +4,7 @@
  */
 import type { GraphDocument } from '../core/document';
 import type { ModelArtifactsLike } from '../core/exchange/modelArchive';
+import type { StepReport } from '../training/stepOnce';
 import type { TrainingEvent } from '../training/trainingState';
 import type { TrainProgress, ValidationPoint } from '../training/types';
 
@@ -52,7 +53,18 @@ export type WorkerRequest =
       runId: string;
       document: GraphDocument;
       weights: [string, { shape: number[]; data: Float32Array }[]][];
-    };
+    }
+  /** Every node's output for one 28×28 image (784 values in [0, 1]): "see inside". */
+  | { type: 'activations'; requestId: number; pixels: Float32Array }
+  /** One unit's incoming weights and top test digits; `version` names the weights (cache key). */
+  | { type: 'unit'; requestId: number; nodeId: string; unit: number; version: string }
+  /** Train the current model on exactly one batch of `training`'s batch size. */
+  | { type: 'step'; requestId: number; training: GraphDocument['training'] }
+  /**
+   * Re-initialise the current model from `document`'s initialisers and seed; with no current
+   * model, `document` becomes one (as `runId`).
+   */
+  | { type: 'resetWeights'; requestId: number; runId: string; document: GraphDocument };
 
 export interface EvaluationSummary {
   accuracy: number;
@@ -98,6 +110,32 @@ export interface ExampleImage {
   pixels: Uint8Array;
 }
 
+/** One node's output for one image: row-major values and the shape without the batch. */
+export interface NodeOutput {
+  nodeId: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** A test digit that excites a unit, with the unit's output for it. */
+export interface TopDigit {
+  index: number;
+  label: number;
+  value: number;
+  /** 784 bytes, 0–255. */
+  pixels: Uint8Array;
+}
+
+/** One unit: its incoming weights (dense layers) and the test digits exciting it most. */
+export interface UnitDetail {
+  weights?: Float32Array | undefined;
+  top?: TopDigit[];
+  reason?: string;
+}
+
+/** What one Step did. */
+export type StepSummary = StepReport;
+
 export type WorkerResponse =
   /**
    * The worker's current model changed: it now holds the weights of this run or import, or
@@ -127,6 +165,10 @@ export type WorkerResponse =
       backend: string | undefined;
       reason?: string;
     }
+  | { type: 'activations'; requestId: number; nodes: NodeOutput[] | undefined; reason?: string }
+  | ({ type: 'unit'; requestId: number } & UnitDetail)
+  | { type: 'stepped'; requestId: number; report: StepSummary | undefined; reason?: string }
+  | { type: 'weightsReset'; requestId: number; reason?: string }
   /** A `train` that arrived while a run or an import was under way: refused, not queued. */
   | { type: 'busy'; runId: string; reason: string }
   /** A request that failed inside the worker: its answer, saying why. */

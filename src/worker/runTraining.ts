@@ -9,6 +9,7 @@ import { formatDiagnostic } from '../core/diagnostics';
 import type { GraphDocument } from '../core/document';
 import type { TrainingEvent } from '../training/trainingState';
 import type { LayerWeights } from '../training/weights';
+import { liveSyncDue } from './activationQueries';
 import { activateBackend, describeBackend } from './browserBackends';
 import { place } from './backendSelection';
 import { loadMnistData } from './mnistFiles';
@@ -75,6 +76,7 @@ export async function runTraining(
       }
     },
     onValidation: (point) => postToPage({ type: 'validation', runId, point }),
+    syncDue: liveSyncDue,
   }).catch((e: unknown) => {
     event({
       type: 'failed',

@@ -42,6 +42,8 @@ export interface RunHooks {
   pauseGate: () => Promise<void>;
   onProgress: (progress: TrainProgress) => void;
   onValidation: (point: ValidationPoint) => void;
+  /** True when views want the weights in the model's variables after this step. */
+  syncDue?: () => boolean;
 }
 
 /** Train a run with the document's settings; progress every 10 steps, validation every 1000. */
@@ -61,6 +63,7 @@ export function trainRun(
     pauseGate: hooks.pauseGate,
     onProgress: hooks.onProgress,
     onValidation: hooks.onValidation,
+    ...(hooks.syncDue && { syncDue: hooks.syncDue }),
   });
 }
 

@@ -6,6 +6,8 @@
 import './jitlessZod';
 import * as tf from '@tensorflow/tfjs';
 import { BackendUnavailable } from './backendSelection';
+import { activations, freshModel, stepOnce, unitDetail } from './activationQueries';
+import { loadMnistData } from './mnistFiles';
 import { examples, predict, weightImages } from './modelQueries';
 import { postToPage } from './postToPage';
 import type { WorkerRequest } from './protocol';
@@ -76,6 +78,47 @@ async function importModel(request: Extract<WorkerRequest, { type: 'loadModel' }
     postToPage({ type: 'modelLoaded', requestId: request.requestId, ...r });
   } catch (e) {
     refuse((e as Error).message);
+  } finally {
+    busy = false;
+  }
+}
+
+/** "Reset weights": a fresh compile of the document, in place of the current model's weights. */
+async function resetWeights(
+  request: Extract<WorkerRequest, { type: 'resetWeights' }>,
+): Promise<string | undefined> {
+  if (busy) return 'A training run is in progress; stop it first, then reset the weights.';
+  busy = true;
+  try {
+    const compiled = freshModel(request.document);
+    if (session) {
+      session.compiled.dispose();
+      session.compiled = compiled;
+    } else {
+      const data = await loadMnistData(request.document.training.validationCount);
+      const fresh = { runId: request.runId, compiled, data, abort: new AbortController(), paused: false };
+      replaceSession({ ...fresh, resume: undefined });
+    }
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    busy = false;
+  }
+}
+
+/** "Step": one batch on the current model, refused while a run trains. */
+async function step(request: Extract<WorkerRequest, { type: 'step' }>): Promise<void> {
+  const refuse = (reason: string) =>
+    postToPage({ type: 'stepped', requestId: request.requestId, report: undefined, reason });
+  if (busy) return refuse('A training run is in progress; stop it first, then step.');
+  if (!session) return refuse('There is no model yet: press “Reset weights” to start one, or train.');
+  busy = true;
+  try {
+    const report = await stepOnce(session, request.training);
+    postToPage({ type: 'stepped', requestId: request.requestId, report });
+  } catch (e) {
+    refuse(`The step failed: ${(e as Error).message}`);
   } finally {
     busy = false;
   }
@@ -170,6 +213,33 @@ async function handle(request: WorkerRequest): Promise<void> {
         evaluation.predicted.buffer,
         evaluation.labels.buffer,
       ]);
+      return;
+    }
+    case 'activations': {
+      const nodes = session ? activations(session, request.pixels) : undefined;
+      postToPage(
+        {
+          type: 'activations',
+          requestId: request.requestId,
+          nodes,
+          ...(nodes ? {} : { reason: NO_MODEL }),
+        },
+        nodes ? nodes.map((n) => n.values.buffer as ArrayBuffer) : [],
+      );
+      return;
+    }
+    case 'unit': {
+      const detail = session
+        ? await unitDetail(session, request.nodeId, request.unit, request.version)
+        : { reason: NO_MODEL };
+      postToPage({ type: 'unit', requestId: request.requestId, ...detail });
+      return;
+    }
+    case 'step':
+      return step(request);
+    case 'resetWeights': {
+      const reason = await resetWeights(request);
+      postToPage({ type: 'weightsReset', requestId: request.requestId, ...(reason ? { reason } : {}) });
       return;
     }
   }

@@ -366,5 +366,9 @@ export const useTrainingStore = defineStore('training', () => {
     openKept,
     ensureLoaded,
     workerMemory,
+    /** The worker once a kept model loading is in (for the "see inside" queries), or none yet. */
+    ready,
+    /** The worker, started if need be. */
+    worker,
   };
 });
