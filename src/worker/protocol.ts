@@ -92,8 +92,13 @@ export interface RunSummary {
 
 export interface WeightImages {
   nodeId: string;
-  /** `units` pictures of 784 values each, row-major, concatenated. */
+  /**
+   * `units` square pictures of `side`×`side` values each, row-major, concatenated: 28×28 input
+   * weights of a dense unit, or a first convolution's k×k filter.
+   */
   data: Float32Array;
+  side: number;
+  kind: 'inputWeights' | 'filters';
   units: number;
   totalUnits: number;
   /** Range of the values, so all pictures share one colour scale. */

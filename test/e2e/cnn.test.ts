@@ -90,7 +90,7 @@ describe('a CNN built in the app', () => {
     await t.set('hp-batch-size', '16');
     await t.set('hp-length', '20');
     await t.set('hp-validation', '0');
-    await t.chooseBackend('cpu');
+    await t.chooseBackend('wasm');
     await page.getByTestId('train-start').click();
     // Training takes seconds; evaluating the 55,000 training and 10,000 test images on the
     // cpu backend takes minutes on a busy 2-core machine.

@@ -82,7 +82,9 @@ export const useLessonStore = defineStore('lesson', () => {
     while (next.size > MAX_KNOWN_GRAPHS) next.delete(next.keys().next().value!);
     knownGraphs.value = next;
   }
-  // Runs are made from the training store's document: remember each one trained.
+  // Runs are made from the training store's document: remember each one started, and each
+  // model the worker holds (an opened or restored one too).
+  watch(() => training.runDoc, remember, { immediate: true });
   watch(() => training.trainedDoc, remember, { immediate: true });
 
   const steps = computed(() => lesson.value?.steps ?? []);

@@ -267,7 +267,7 @@ describe('conditions of the tutorial lesson', () => {
     const c = steps[4]!.condition;
     const cnn = chain(node('input', 'input', { layout: 'image' }), node('conv', 'conv2d', { filters: 32 }));
     expect(evaluateCondition(c, { doc: beginner, runs: [run(hidden, 0.995)] }).hint).toBe(
-      'No run of a graph with a conv2d node yet: build it, then press ▶ Train and let the run finish (it needs 99.0% test accuracy).',
+      'No run of a graph with a Conv2D node yet: build it, then press ▶ Train and let the run finish (it needs 99.0% test accuracy).',
     );
     expect(evaluateCondition(c, { doc: beginner, runs: [run(cnn, 0.985)] }).met).toBe(false);
     expect(evaluateCondition(c, { doc: beginner, runs: [run(cnn, 0.991)] }).met).toBe(true);
@@ -279,7 +279,7 @@ describe('conditions of the tutorial lesson', () => {
       'the graph contains Input → Dense (units = 625) → Sigmoid → Dense (units = 10) → Softmax → Loss, wired in that order',
       'a run of a graph with Input → Dense (units = 625) → Sigmoid → Dense (units = 10) → Softmax → Loss reaches 96.0% test accuracy',
       'runs of a graph with Input → Dense (units = 10) → Softmax → Loss and of a graph with Input → Dense (units = 625) → Sigmoid → Dense (units = 10) → Softmax → Loss are ticked for comparison in Results ▸ Runs',
-      'a run of a graph with a conv2d node reaches 99.0% test accuracy',
+      'a run of a graph with a Conv2D node reaches 99.0% test accuracy',
     ]);
   });
 

@@ -67,10 +67,45 @@ const GRAPHS: { name: string; doc: GraphDocument }[] = [
       ],
     ),
   },
+  {
+    name: 'reshape → conv → max pool → batch norm → strided conv → avg pool → flatten → dense',
+    doc: chain(
+      node('input', 'input'),
+      node('img', 'reshape', { height: 28, width: 28, channels: 1 }),
+      node('c1', 'conv2d', { filters: 4, kernelSize: 3, padding: 'valid' }),
+      node('mp', 'maxPool2d', { poolSize: 2, strides: 2, padding: 'valid' }),
+      node('bn', 'batchNorm'),
+      node('c2', 'conv2d', { filters: 3, kernelSize: 3, strides: 2, padding: 'same' }),
+      node('ap', 'avgPool2d', { poolSize: 2, strides: 2, padding: 'same' }),
+      node('f', 'flatten'),
+      node('d', 'dense', { units: 10 }),
+      node('s', 'softmax'),
+      loss(),
+    ),
+  },
 ];
 
+type Params = Record<string, unknown>;
+const num = (p: Params, k: string) => p[k] as number;
+const pad = (p: Params) => p.padding as 'same' | 'valid';
+
 /** Each node type's output from its inputs in plain tfjs ops, with the layer's own weights. */
-const PLAIN: Record<string, (ins: tfjs.Tensor[], weights: tfjs.Tensor[], shape: number[]) => tfjs.Tensor> = {
+const PLAIN: Record<
+  string,
+  (ins: tfjs.Tensor[], weights: tfjs.Tensor[], shape: number[], params: Params) => tfjs.Tensor
+> = {
+  reshape: ([x], _w, shape) => tf.reshape(x!, [1, ...shape]),
+  conv2d: ([x], [kernel, bias], _s, p) => {
+    const y = tf.conv2d(x as tfjs.Tensor4D, kernel as tfjs.Tensor4D, num(p, 'strides'), pad(p));
+    return bias ? tf.add(y, bias) : y;
+  },
+  maxPool2d: ([x], _w, _s, p) =>
+    tf.maxPool(x as tfjs.Tensor4D, num(p, 'poolSize'), num(p, 'strides'), pad(p)),
+  avgPool2d: ([x], _w, _s, p) =>
+    tf.avgPool(x as tfjs.Tensor4D, num(p, 'poolSize'), num(p, 'strides'), pad(p)),
+  // Inference: the moving averages, Keras's weight order γ, β, mean, variance.
+  batchNorm: ([x], [gamma, beta, mean, variance], _s, p) =>
+    tf.batchNorm(x!, mean!, variance!, beta, gamma, num(p, 'epsilon')),
   dense: ([x], [kernel, bias]) => tf.add(tf.matMul(x as tfjs.Tensor2D, kernel as tfjs.Tensor2D), bias!),
   relu: ([x]) => tf.relu(x!),
   sigmoid: ([x]) => tf.sigmoid(x!),
@@ -85,6 +120,11 @@ const PLAIN: Record<string, (ins: tfjs.Tensor[], weights: tfjs.Tensor[], shape: 
 /** A digit-like input with values in [0, 1], the same for every run. */
 function someImage(): Float32Array {
   return Float32Array.from({ length: 784 }, (_, i) => ((i * 37) % 101) / 100);
+}
+
+/** A node's parameters with the defaults filled in, as the compiler builds its layer. */
+function compiledParams(doc: GraphDocument, id: string): Params {
+  return analyzeGraph(doc).nodes.get(id)!.params ?? {};
 }
 
 function compile(doc: GraphDocument): CompiledGraph {
@@ -123,7 +163,8 @@ describe('activationsOf', () => {
             return tf.tensor(a.values, [1, ...a.shape]);
           });
         const weights = compiled.model.getLayer(n.id).getWeights();
-        const expected = PLAIN[n.type]!(ins, weights, byId.get(n.id)!.shape).dataSync();
+        const params = compiledParams(doc, n.id);
+        const expected = PLAIN[n.type]!(ins, weights, byId.get(n.id)!.shape, params).dataSync();
         const got = byId.get(n.id)!.values;
         expect(got.length, n.id).toBe(expected.length);
         for (let i = 0; i < got.length; i++) expect(got[i]!, `${n.id}[${i}]`).toBeCloseTo(expected[i]!, 5);
