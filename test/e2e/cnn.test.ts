@@ -101,6 +101,22 @@ describe('a CNN built in the app', () => {
     expect(accuracy).toBeGreaterThan(0.15);
     await page.screenshot({ path: 'screenshots/cnn-trained-1366x768.png' });
 
+    // The first convolution's filters as pictures, labelled by filter.
+    await t.dockTab('weights');
+    await page.getByTestId('weights-canvas').waitFor();
+    await expect.poll(() => page.getByTestId('weights').textContent()).toMatch(/one filter \(5×5\)/);
+    expect(await page.getByTestId('weights-labels').locator('li').allTextContents()).toContain('filter 0');
+    // The feature maps of a drawn digit, one tile per filter.
+    await t.dockTab('draw');
+    const box = (await page.getByTestId('digit-pad-canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.15);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.87, { steps: 12 });
+    await page.mouse.up();
+    await page.getByTestId('feature-map-layer').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('feature-map-layer').first().textContent()).toMatch(/ 24×24×4$/);
+    await page.screenshot({ path: 'screenshots/cnn-feature-maps-1366x768.png' });
+
     const zip = await exportItem(s, 'model');
     expect(zip.bytes.subarray(0, 2).toString('latin1')).toBe('PK');
     fresh = await openSession(inject('baseUrl'), VIEWPORT);
