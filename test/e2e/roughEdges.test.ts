@@ -236,6 +236,7 @@ describe('rough edges at 1366×768', () => {
       'Train',
       'Test',
       'Backend',
+      'Weights',
       'Delete',
     ]);
     const row = page.getByTestId('run-row').first();
