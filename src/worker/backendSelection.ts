@@ -47,15 +47,17 @@ async function measure(doc: GraphDocument, data: MnistData, backend: ConcreteBac
 }
 
 /**
- * Node types that make a graph convolutional (the conv nodes' types in `src/core/nodes/`): for
- * these, software WebGL is not worth measuring, and wasm with Tensorweave's conv kernels trains.
+ * Whether some node computes on pictures (h×w×c), read from the shapes analysis infers rather
+ * than from a list of node types: for such graphs software WebGL is not worth measuring, and
+ * wasm with Tensorweave's conv kernels trains. Flatten only lays a picture out in a row.
  */
-const CONVOLUTION_NODE_TYPES: ReadonlySet<string> = new Set([
-  'conv2d',
-  'maxPool2d',
-  'avgPool2d',
-  'batchNorm',
-]);
+function isConvolutional(doc: GraphDocument): boolean {
+  return [...analyzeGraph(doc).nodes.values()].some(
+    (n) =>
+      n.type !== 'flatten' &&
+      Object.values(n.inputShapes).some((shapes) => shapes.some((s) => s.length === 3)),
+  );
+}
 
 /** Measure every candidate backend, report the timings, and return the fastest. */
 async function fastestTfjsBackend(
@@ -63,7 +65,7 @@ async function fastestTfjsBackend(
   doc: GraphDocument,
   data: MnistData,
 ): Promise<ConcreteBackend> {
-  const convolutional = doc.nodes.some((n) => CONVOLUTION_NODE_TYPES.has(n.type));
+  const convolutional = isConvolutional(doc);
   const candidates = await autoCandidates({ convolutional });
   // A CNN with wasm as the only candidate: measuring its steps would only delay the run.
   if (convolutional && candidates.length === 1) return candidates[0]!;
