@@ -95,9 +95,9 @@ export async function benchConv(tf: Tf, data: MnistData, chromium: boolean): Pro
     for (const [config, ms] of Object.entries(browser.msPerStep))
       rows.push(row(`chromium worker, ${config}`, ms));
   if (native.ok) rows.push(row('TensorFlow CPU, 1 thread', native.msPerStep));
-  const header = ['implementation (Adam)', ...names.flatMap((n) => [n, 'vs TF'])];
+  const header = ['implementation', ...names.flatMap((n) => [n, 'vs TF'])];
   const text =
-    `\nCNN training step, ms (small-cnn batch 64, deep-mnist batch 50), median of repeated runs; ratios to TensorFlow (${native.note}; ` +
+    `\nCNN training step of the presets, ms (cnn: Adam, batch 100; deep-mnist: Adam, batch 50), median of repeated runs; ratios to TensorFlow (${native.note}; ` +
     `${browser.ok ? `${browser.browser}, headless, cross-origin isolated` : browser.note})\n` +
     `${table(header, rows, [false, ...names.flatMap(() => [true, true])])}\n`;
   return {

@@ -6,24 +6,23 @@
 import { median } from '../../src/core/util/stats';
 import type { Tf } from '../../src/core/nodeSpec';
 import type { MnistData } from '../../src/training/mnist';
+import { runSettingsOf } from '../../src/training/options';
 import { train } from '../../src/training/train';
 import { compileConvModel, CONV_BENCH_MODELS, type ConvBenchModel } from './convModels';
 
-/** Warm-up steps, timed runs and steps per run: fewer for Deep MNIST (~20× the work). */
+/** Warm-up steps, timed runs and steps per run (as `bench/native_conv.py` takes them). */
 export function convPlan(model: ConvBenchModel['name']): { warmup: number; repeats: number; steps: number } {
-  return model === 'small-cnn' ? { warmup: 10, repeats: 5, steps: 30 } : { warmup: 3, repeats: 3, steps: 8 };
+  return model === 'cnn' ? { warmup: 5, repeats: 5, steps: 20 } : { warmup: 5, repeats: 5, steps: 10 };
 }
 
-/** Median ms/step of the trainer on `spec` (random init, real batches, no evaluation). */
+/** Median ms/step of the trainer on `spec` with the preset's settings (real batches, no evaluation). */
 export async function timeConvModel(tf: Tf, data: MnistData, spec: ConvBenchModel): Promise<number> {
   const compiled = compileConvModel(tf, spec);
   const plan = convPlan(spec.name);
   const run = async (steps: number) => {
     const r = await train(tf, compiled, data, {
-      batchSize: spec.batchSize,
+      ...runSettingsOf(spec.doc.training),
       duration: { unit: 'steps', steps },
-      seed: 1,
-      learningRate: spec.learningRate,
       evaluate: false,
       validationEvery: 0,
     });

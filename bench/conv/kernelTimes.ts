@@ -15,8 +15,8 @@ interface Layer {
 }
 
 const LAYERS: Layer[] = [
-  { name: 'small conv1', x: [64, 28, 28, 1], filter: [5, 5, 1, 8], pad: 'valid' },
-  { name: 'small conv2', x: [64, 12, 12, 8], filter: [5, 5, 8, 16], pad: 'valid' },
+  { name: 'cnn conv1', x: [100, 28, 28, 1], filter: [5, 5, 1, 32], pad: 'valid' },
+  { name: 'cnn conv2', x: [100, 12, 12, 32], filter: [5, 5, 32, 64], pad: 'valid' },
   { name: 'deep conv1', x: [50, 28, 28, 1], filter: [5, 5, 1, 32], pad: 'same' },
   { name: 'deep conv2', x: [50, 14, 14, 32], filter: [5, 5, 32, 64], pad: 'same' },
 ];

@@ -9,7 +9,7 @@ await useBackend('wasm');
 installFastMatMulGrad(tf);
 for (const spec of CONV_BENCH_MODELS) {
   const c = compileConvModel(tf, spec);
-  const B = spec.batchSize;
+  const B = spec.doc.training.batchSize;
   const xs = tf.randomUniform([B, 28, 28, 1]);
   const ys = tf.oneHot(
     tf.tensor1d(

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 // Registers the WebGPU backend; it is only initialised when chosen or measured.
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -15,6 +15,28 @@ import { afterBackendStart } from '../training/backend';
 export type ConcreteBackend = 'wasm' | 'webgl' | 'webgpu' | 'cpu';
 
 let pathsSet = false;
+let wasmStarted = false;
+
+/**
+ * tfjs's threaded wasm build caps its thread pool at half of `navigator.hardwareConcurrency`,
+ * read once while the module starts (its backend.cc assumes two hardware threads per core): on
+ * a 2-core machine that is 1 thread, and `setThreadsCount` cannot raise it. Training runs in a
+ * worker with the page idle, so while the module starts this worker reports twice its cores
+ * and the pool gets one thread per core. Returns the undo; a no-op where the property cannot
+ * be shadowed.
+ */
+function claimAllCoresForWasm(): () => void {
+  const cores = navigator.hardwareConcurrency || 1;
+  setThreadsCount(cores);
+  try {
+    Object.defineProperty(navigator, 'hardwareConcurrency', { value: cores * 2, configurable: true });
+  } catch {
+    return () => undefined;
+  }
+  return () => {
+    delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+  };
+}
 
 /** Switch to a backend; false when this browser cannot run it. */
 export async function activateBackend(name: ConcreteBackend): Promise<boolean> {
@@ -27,8 +49,19 @@ export async function activateBackend(name: ConcreteBackend): Promise<boolean> {
     pathsSet = true;
   }
   try {
-    if (!(await tf.setBackend(name))) return false;
-    await tf.ready();
+    if (name === 'wasm' && !wasmStarted) {
+      wasmStarted = true;
+      const restore = claimAllCoresForWasm();
+      try {
+        if (!(await tf.setBackend(name))) return false;
+        await tf.ready();
+      } finally {
+        restore();
+      }
+    } else {
+      if (!(await tf.setBackend(name))) return false;
+      await tf.ready();
+    }
     await afterBackendStart(tf, name);
     return true;
   } catch {

@@ -171,3 +171,40 @@ describe('BatchNorm', () => {
     compiled.dispose();
   });
 });
+
+describe('the training step of a CNN', () => {
+  /** flat input → reshape → conv 3×3×4 → relu → conv 3×3×4 → flatten → dense 10 → softmax → loss. */
+  const twoConvs = () =>
+    chain(
+      node('pixels', 'input', { layout: 'flat' }),
+      node('picture', 'reshape', {}),
+      node('c1', 'conv2d', { filters: 4, kernelSize: 3, padding: 'same' }),
+      node('r1', 'relu'),
+      node('c2', 'conv2d', { filters: 4, kernelSize: 3, strides: 2 }),
+      node('flat', 'flatten'),
+      node('out', 'dense', { units: 10 }),
+      node('probs', 'softmax'),
+      node('loss', 'loss'),
+    );
+
+  it("computes the second convolution's input gradient but not the first's (its input is the data)", async () => {
+    const compiled = compile(twoConvs());
+    const x = tf.randomUniform([2, 784], 0, 1, 'float32', 4);
+    const y = tf.oneHot(tf.tensor1d([3, 7], 'int32'), 10);
+    const profile = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(
+        () => compiled.lossFn(y, compiled.forward(x, true)) as tf.Scalar,
+        compiled.trainableVariables,
+      );
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    const inputGrads = profile.kernels.filter((k) => k.name === 'Conv2DBackpropInput');
+    expect(inputGrads.map((k) => k.outputShapes[0])).toEqual([[2, 28, 28, 4]]);
+    // The forward pass is still the model's: predict gives the same scores.
+    const scores = compiled.forward(x, false);
+    const predicted = compiled.model.predict(x) as tf.Tensor;
+    values(scores).forEach((v, i) => expect(v).toBeCloseTo(values(predicted)[i]!, 5));
+    tf.dispose([x, y, scores, predicted]);
+    compiled.dispose();
+  });
+});
