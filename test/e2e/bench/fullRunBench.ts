@@ -1,21 +1,31 @@
 /**
- * The app's full hidden-layer run, by hand (`npx tsx test/e2e/bench/fullRunBench.ts [steps]`),
- * never as a test: time from the Train click to the final test accuracy on the page, and the
- * end-of-run evaluation of the 10,000 test images (the panel's "evaluating" status until
- * "finished"), in headless Chromium with `auto` (the kernels, two threads).
+ * A preset's full run in the app, by hand, never as a test:
+ * `npx tsx test/e2e/bench/fullRunBench.ts [steps] [--preset hidden-layer] [--seed N]`
+ * (steps: the preset's own length when not given for another preset than hidden-layer, whose
+ * default is its tutorial's 30,000). Prints the time from the Train click to the final test
+ * accuracy on the page, and the end-of-run evaluation of the 10,000 test images (the panel's
+ * "evaluating" status until "finished"), in headless Chromium with `auto`.
  */
 import { openSession } from '../support/app';
 import { startServer } from '../support/server';
 import { TrainingPage } from '../support/training';
 
-const steps = process.argv[2] ?? '30000';
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i < 0 ? undefined : args.splice(i, 2)[1];
+};
+const preset = flag('preset') ?? 'hidden-layer';
+const seed = flag('seed');
+const steps = args[0] ?? (preset === 'hidden-layer' ? '30000' : undefined);
 const server = await startServer();
 const s = await openSession(server.url);
 const t = new TrainingPage(s.page);
-await s.app.loadPreset('hidden-layer');
+await s.app.loadPreset(preset);
 await t.openPanel();
 await t.chooseBackend('auto');
-await t.set('hp-length', steps);
+if (steps !== undefined) await t.set('hp-length', steps);
+if (seed !== undefined) await t.set('hp-seed', seed);
 // Every status the panel shows, with the page's clock, from the click on.
 await s.page.evaluate(() => {
   const w = window as unknown as { statuses: [string, number][] };
@@ -41,7 +51,9 @@ const evaluating = at('evaluating');
 const finished = at('finished');
 console.log(
   JSON.stringify({
-    steps: Number(steps),
+    preset,
+    seed: seed === undefined ? 'preset' : Number(seed),
+    steps: steps === undefined ? 'preset' : Number(steps),
     backend: await s.page.getByTestId('train-backend-used').textContent(),
     testAccuracy: accuracy,
     clickToTestAccuracySeconds: Number(((shown - clicked) / 1000).toFixed(2)),
