@@ -6,6 +6,7 @@
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { Tf } from '../core/nodeSpec';
 import { registerConvKernels } from './convKernels/register';
+import { registerSharedIdentity } from './wasmIdentity';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgl';
 
@@ -39,8 +40,11 @@ export async function useBackend(tf: Tf, name: BackendName, options: BackendOpti
 /**
  * What every backend start needs once tfjs is ready, in Node and in the browser worker alike:
  * on wasm, Tensorweave's convolution kernels (Conv2DBackpropFilter, which tfjs's wasm backend
- * lacks, and faster Conv2DBackpropInput and MaxPoolGrad; see `convKernels/`).
+ * lacks, and faster Conv2DBackpropInput and MaxPoolGrad; see `convKernels/`), and an Identity
+ * that shares bytes instead of copying them (`wasmIdentity.ts`).
  */
 export async function afterBackendStart(tf: Tf, name: string): Promise<void> {
-  if (name === 'wasm') await registerConvKernels(tf);
+  if (name !== 'wasm') return;
+  await registerConvKernels(tf);
+  registerSharedIdentity(tf);
 }
