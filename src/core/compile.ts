@@ -7,6 +7,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { GraphAnalysis } from './analyze';
 import type { GraphDocument, OptimizerSettings } from './document';
+import { channelBiasAdd } from './channelBiasAdd';
 import type { Tf } from './nodeSpec';
 import type { BatchNormParams } from './nodes/batchNorm';
 import type { LossParams } from './nodes/loss';
@@ -210,7 +211,7 @@ export function compileGraph(tf: Tf, doc: GraphDocument, analysis: GraphAnalysis
           const [kernel, bias] = layer.trainableWeights.map((w) => w.read());
           const p = info.params as { strides: number; padding: 'same' | 'valid' };
           const y = tf.conv2d(ins[0] as tfjs.Tensor4D, kernel as tfjs.Tensor4D, p.strides, p.padding);
-          out = bias ? tf.add(y, bias) : y;
+          out = bias ? channelBiasAdd(tf, y, bias) : y;
         } else if (info.type === 'dropout') {
           const rate = (info.params as { rate: number }).rate;
           // tfjs's Dropout layer reuses one mask forever when given a seed; vary it per step.

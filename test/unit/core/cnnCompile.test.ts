@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../../../src/core/analyze';
+import { channelBiasAdd } from '../../../src/core/channelBiasAdd';
 import { compileGraph } from '../../../src/core/compile';
 import type { GraphDocument } from '../../../src/core/document';
 import { nodeReadBytes, tf } from '../../../src/cli/nodeEnv';
@@ -172,6 +173,22 @@ describe('BatchNorm', () => {
   });
 });
 
+describe('channelBiasAdd', () => {
+  it('adds a per-channel bias and gives the same gradients as tf.add', () => {
+    const y = tf.randomNormal([3, 5, 4, 6], 0, 1, 'float32', 8);
+    const b = tf.randomNormal([6], 0, 1, 'float32', 9);
+    const weights = tf.randomNormal([3, 5, 4, 6], 0, 1, 'float32', 10);
+    const f = (add: (y: tf.Tensor, b: tf.Tensor) => tf.Tensor) =>
+      tf.grads((yy: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(tf.square(add(yy, bb)), weights)));
+    const [dyOurs, dbOurs] = f((yy, bb) => channelBiasAdd(tf, yy, bb))([y, b]);
+    const [dyPlain, dbPlain] = f((yy, bb) => tf.add(yy, bb))([y, b]);
+    values(dyOurs!).forEach((v, i) => expect(v).toBeCloseTo(values(dyPlain!)[i]!, 4));
+    values(dbOurs!).forEach((v, i) => expect(v).toBeCloseTo(values(dbPlain!)[i]!, 3));
+    expect(values(channelBiasAdd(tf, y, b))).toEqual(values(tf.add(y, b)));
+    tf.dispose([y, b, weights, dyOurs!, dbOurs!, dyPlain!, dbPlain!]);
+  });
+});
+
 describe('the training step of a CNN', () => {
   /** flat input → reshape → conv 3×3×4 → relu → conv 3×3×4 → flatten → dense 10 → softmax → loss. */
   const twoConvs = () =>
@@ -200,6 +217,9 @@ describe('the training step of a CNN', () => {
     });
     const inputGrads = profile.kernels.filter((k) => k.name === 'Conv2DBackpropInput');
     expect(inputGrads.map((k) => k.outputShapes[0])).toEqual([[2, 28, 28, 4]]);
+    // The first convolution's bias gradient is a product with ones, not a Sum over its output.
+    const sums = profile.kernels.filter((k) => k.name === 'Sum').map((k) => k.inputShapes[0]);
+    expect(sums).not.toContainEqual([2, 28, 28, 4]);
     // The forward pass is still the model's: predict gives the same scores.
     const scores = compiled.forward(x, false);
     const predicted = compiled.model.predict(x) as tf.Tensor;
