@@ -41,7 +41,7 @@ export const MIN_SPLIT_WORK = 4_000_000;
 
 /**
  * The one rule of splitting a call of `work` over `images` images: how many images this thread
- * takes (the helper takes the rest), or 0 to run it all here. A batch of 1 is never split.
+ * takes (the helper takes the rest), or 0 to run it as one call. A batch of 1 is never split.
  */
 export function imagesHere(images: number, work: number, minWork = MIN_SPLIT_WORK): number {
   return images >= 2 && work >= minWork ? Math.floor(images / 2) : 0;
@@ -68,17 +68,19 @@ export class ConvThreads {
   }
 
   /**
-   * How many images of a call this thread takes (`imagesHere`), or 0 for all: always 0 without
-   * an active helper.
+   * Where a call splits its images (`imagesHere`), or 0 for not at all. It depends on the call's
+   * size only, not on whether the helper is there: without it the two parts run one after the
+   * other here, so the results are the same on one thread and on two (the filter gradient's two
+   * partial sums included).
    */
   imagesHere(images: number, work: number): number {
-    return this.helper?.active ? imagesHere(images, work, this.minWork) : 0;
+    return imagesHere(images, work, this.minWork);
   }
 
   /**
    * Run kernel `name` over `images` images, where `args(first, count)` are its arguments for
-   * images [first, first + count): on this thread alone when `here` is 0, else images [0, here)
-   * here while the helper runs the rest.
+   * images [first, first + count): as one call when `here` is 0, else images [0, here) here and
+   * the rest on the helper at the same time (or after, here, without one).
    */
   run<N extends ConvKernelName>(
     name: N,
@@ -88,8 +90,13 @@ export class ConvThreads {
   ): void {
     // A generic index into the exports is not callable for TypeScript; `args` types the call.
     const kernel = this.kernels[name] as (...a: number[]) => void;
-    if (!here || !this.helper?.active) {
+    if (!here) {
       kernel(...args(0, images));
+      return;
+    }
+    if (!this.helper?.active) {
+      kernel(...args(0, here));
+      kernel(...args(here, images - here));
       return;
     }
     this.splits++;

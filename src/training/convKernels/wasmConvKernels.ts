@@ -98,7 +98,8 @@ export function filterGradKernel(tf: Tf, ws: ConvWorkspace) {
     const kp = roundUp4(k);
     const dwCount = fh * fw * c * kp;
     const here = ws.threads.imagesHere(n, n * oh * ow * fh * fw * c * k);
-    // On two threads the helper sums its images into its own dW, added to this thread's after.
+    // A split call sums the second part's images into its own dW (on the helper thread, where
+    // there is one), added to the first part's after: the same order on one thread and on two.
     const [xRaw, xp, dyAt, dw, dwTheirs] = ws.layout(
       n * h * w * c,
       n * hp * wp * c,
