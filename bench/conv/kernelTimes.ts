@@ -2,8 +2,9 @@
  * `npx tsx bench/conv/kernelTimes.ts`: the best time (ms) of each convolution-training kernel on
  * the wasm backend for the bench CNNs' layers — ours on one thread and on two (`1t`, `2t`) and,
  * where it has one, tfjs's own — to see where a step's time goes. Best of many runs, so a busy
- * machine inflates it least. `--sweep`: ours on 1 and 2 threads at growing batch sizes, with each
- * call's multiply-adds, to see where splitting starts to pay (`MIN_SPLIT_WORK`).
+ * machine inflates it least. `--sweep`: ours as one call and split between the two threads at
+ * growing batch sizes, with each call's multiply-adds, to see where splitting starts to pay
+ * (`MIN_SPLIT_WORK`).
  */
 import { tf, useBackend } from '../../src/cli/nodeEnv';
 import { MIN_SPLIT_WORK } from '../../src/training/convKernels/convThreads';
@@ -97,6 +98,8 @@ async function table(): Promise<void> {
 }
 
 async function sweep(): Promise<void> {
+  await registerConvKernels(tf, 2);
+  const threads = convKernelThreads()!;
   const rows: Record<string, string | number>[] = [];
   for (const l of LAYERS.slice(0, 2)) {
     for (const batch of [2, 4, 8, 16, 32]) {
@@ -104,21 +107,23 @@ async function sweep(): Promise<void> {
       const row: Record<string, string | number> = {
         layer: `${l.name} ×${batch}`,
         'M mul-adds': k.work / 1e6,
+        'pool M reads': k.poolWork / 1e6,
       };
-      for (const threads of [1, 2] as const) {
-        await registerConvKernels(tf, threads);
-        convKernelThreads()!.minWork = 0; // split whatever the rule says, to see where it pays
-        for (const name of ['filterGrad', 'inputGrad'] as const) {
-          row[`${name} ${threads}t`] = +best(k[name], 30).toFixed(3);
+      // The same calls as one call and split between the threads, whatever the rule says.
+      for (const [how, minWork] of [
+        ['one', Infinity],
+        ['split', 0],
+      ] as const) {
+        threads.minWork = minWork;
+        for (const name of ['filterGrad', 'inputGrad', 'maxPoolGrad'] as const) {
+          row[`${name} ${how}`] = +best(k[name], 30).toFixed(3);
         }
-        row[`pool (M reads ${(k.poolWork / 1e6).toFixed(2)}) ${threads}t`] = +best(k.maxPoolGrad, 30).toFixed(
-          3,
-        );
       }
       rows.push(row);
       k.dispose();
     }
   }
+  threads.minWork = MIN_SPLIT_WORK;
   console.table(rows);
   console.log(`calls split at ≥ ${MIN_SPLIT_WORK / 1e6} M multiply-adds (or window reads)`);
 }
