@@ -8,8 +8,8 @@
  * up to 4 where a kernel says so) and passes byte addresses.
  */
 
-// Zero-padding an image batch, and cropping the padding off a gradient.
-export { moveImages, fill } from './layout';
+// Zero-padding an image batch, cropping the padding off a gradient, adding two threads' halves.
+export { moveImages, fill, addFloats } from './layout';
 // Conv2DBackpropFilter: the filter gradient.
 export { convFilterGrad } from './filterGrad';
 // Conv2DBackpropInput: the input gradient, and the filter transpose it reads.

@@ -12,6 +12,9 @@
  * batch from memory once per block: 4× slower on Deep MNIST's second layer). The loops are
  * unrolled by hand on purpose, for speed.
  *
+ * On two threads each sums its own images into its own `dw`, and the host adds the two
+ * (`addFloats`): the same terms, summed in another order (see the convKernels README).
+ *
  * `dy` and `dw` have `kp` channels, a multiple of 4 (the host pads them); `xp` needs 16 bytes of
  * slack after its end (a last block of 4 may read past the segment; those rows are not stored).
  */

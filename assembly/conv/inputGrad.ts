@@ -3,11 +3,12 @@
  *
  *   dxp[n][oy·sh + fy][ox·sw + fx][c] += Σ over k of dy[n][oy][ox][k] · w[fy][fx][c][k]
  *
- * into the zero-padded gradient `dxp` [n, hp, wp, c] (the host crops the padding off). For a
+ * into the padded gradient `dxp` [n, hp, wp, c] (the host crops the padding off). For a
  * fixed output position and filter row fy the FW·C touched entries are contiguous, so each is a
  * vector-times-matrix product with the filter row transposed (`transposeFilter`), 16 entries at
  * a time in 4 SIMD accumulators, added once to memory. The loops are unrolled by hand on purpose.
  */
+import { fill } from './layout';
 
 /**
  * wt[fy][k][j] = w[fy][j][k] for the filter w [fh, seg, k] (seg = FW·C), with the rows padded to
@@ -26,8 +27,10 @@ export function transposeFilter(w: usize, wt: usize, fh: i32, seg: i32, k: i32, 
 }
 
 /**
- * Adds every output position's contribution to the zero-filled `dxp` (which needs 64 bytes of
- * slack after its end: a last block adds zeros past the segment). `wt` from `transposeFilter`.
+ * Zero-fills `dxp` and adds every output position's contribution to it. `dxp` needs 64 bytes of
+ * slack after its end: a last block adds zeros past the segment, reading and writing back up to
+ * 3 floats after the image — so two threads must not share a buffer for adjacent images (the
+ * host gives each thread its own). `wt` from `transposeFilter`.
  */
 export function convInputGrad(
   dy: usize,
@@ -46,6 +49,7 @@ export function convInputGrad(
   segp: i32,
 ): void {
   const wRowBytes = (<usize>segp) << 2;
+  fill(dxp, n * hp * wp * c, 0);
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < oh; oy++) {
       for (let ox = 0; ox < ow; ox++) {

@@ -9,6 +9,22 @@ export function fill(dst: usize, count: i32, value: f32): void {
 }
 
 /**
+ * dst[i] += src[i] for `count` floats: the two threads' halves of a filter gradient, added (the
+ * helper's half into this thread's, see `convFilterGrad`).
+ */
+export function addFloats(dst: usize, src: usize, count: i32): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const at = (<usize>i) << 2;
+    v128.store(dst + at, f32x4.add(v128.load(dst + at), v128.load(src + at)));
+  }
+  for (; i < count; i++) {
+    const at = (<usize>i) << 2;
+    store<f32>(dst + at, load<f32>(dst + at) + load<f32>(src + at));
+  }
+}
+
+/**
  * Between the plain [n, h, w, c] batch at `plain` and the [n, hp, wp, c] batch at `padded`
  * (hp ≥ h + top, wp ≥ w + left) whose window at (top, left) it is: `intoPadded` ≠ 0 zero-fills
  * `padded` and copies the batch into the window (the input of a convolution with padding), 0

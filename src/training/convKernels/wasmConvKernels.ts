@@ -4,6 +4,7 @@
  * convolution at all), Conv2DBackpropInput and MaxPoolGrad (tfjs's are plain loops, 5–10× slower
  * here). Each call copies its operands from tfjs's heap into the kernels' memory, computes and
  * copies the result into a tensor tfjs allocates (the copies cost a few percent of the kernel).
+ * Large calls are split by images between two threads (`convThreads.ts`).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -95,18 +96,38 @@ export function filterGradKernel(tf: Tf, ws: ConvWorkspace) {
     const g = convGeometry(tf, 'Conv2DBackpropFilter', x.shape as Shape4, a.filterShape, a);
     const { n, h, w, c, oh, ow, k, fh, fw, hp, wp } = g;
     const kp = roundUp4(k);
-    const [xRaw, xp, dyAt, dw] = ws.layout(
+    const dwCount = fh * fw * c * kp;
+    const here = ws.threads.imagesHere(n, n * oh * ow * fh * fw * c * k);
+    // A split call sums the second part's images into its own dW (on the helper thread, where
+    // there is one), added to the first part's after: the same order on one thread and on two.
+    const [xRaw, xp, dyAt, dw, dwTheirs] = ws.layout(
       n * h * w * c,
       n * hp * wp * c,
       n * oh * ow * kp,
-      fh * fw * c * kp,
+      dwCount,
+      here ? dwCount : 0,
     );
     ws.view(xRaw!, n * h * w * c).set(heapFloats(wasm, x));
     ws.kernels.moveImages(xRaw!, xp!, n, h, w, c, hp, wp, g.top, g.left, 1);
     widenRows(heapFloats(wasm, dy), ws.view(dyAt!, n * oh * ow * kp), n * oh * ow, k, kp);
-    const K = ws.kernels;
-    K.convFilterGrad(xp!, dyAt!, dw!, n, hp, wp, c, oh, ow, kp, fh, fw, g.sh, g.sw);
-    return output(wasm, a.filterShape, () => narrowRows(ws.view(dw!, fh * fw * c * kp), fh * fw * c, kp, k));
+    ws.threads.run('convFilterGrad', n, here, (first, count) => [
+      xp! + first * hp * wp * c * 4,
+      dyAt! + first * oh * ow * kp * 4,
+      first ? dwTheirs! : dw!,
+      count,
+      hp,
+      wp,
+      c,
+      oh,
+      ow,
+      kp,
+      fh,
+      fw,
+      g.sh,
+      g.sw,
+    ]);
+    if (here) ws.kernels.addFloats(dw!, dwTheirs!, dwCount);
+    return output(wasm, a.filterShape, () => narrowRows(ws.view(dw!, dwCount), fh * fw * c, kp, k));
   };
 }
 
@@ -120,20 +141,42 @@ export function inputGradKernel(tf: Tf, ws: ConvWorkspace) {
     const { n, h, w, c, oh, ow, k, fh, fw, hp, wp } = g;
     const seg = fw * c;
     const segp = roundUp4(seg);
-    const [dyAt, wAt, wt, dxp, dx] = ws.layout(
+    const here = ws.threads.imagesHere(n, n * oh * ow * fh * seg * k);
+    // Each thread's images get their own padded buffer: the kernel's last block writes back a few
+    // floats past an image, which must not be the other thread's.
+    const mine = here || n;
+    const [dyAt, wAt, wt, dxp, dxpTheirs, dx] = ws.layout(
       n * oh * ow * k,
       fh * seg * k,
       fh * k * segp,
-      n * hp * wp * c,
+      mine * hp * wp * c,
+      (n - mine) * hp * wp * c,
       n * h * w * c,
     );
     ws.view(dyAt!, n * oh * ow * k).set(heapFloats(wasm, dy));
     ws.view(wAt!, fh * seg * k).set(heapFloats(wasm, filter));
     const K = ws.kernels;
     K.transposeFilter(wAt!, wt!, fh, seg, k, segp);
-    K.fill(dxp!, n * hp * wp * c, 0);
-    K.convInputGrad(dyAt!, wt!, dxp!, n, hp, wp, c, oh, ow, k, fh, g.sh, g.sw, segp);
-    K.moveImages(dx!, dxp!, n, h, w, c, hp, wp, g.top, g.left, 0);
+    ws.threads.run('convInputGrad', n, here, (first, count) => [
+      dyAt! + first * oh * ow * k * 4,
+      wt!,
+      first ? dxpTheirs! : dxp!,
+      count,
+      hp,
+      wp,
+      c,
+      oh,
+      ow,
+      k,
+      fh,
+      g.sh,
+      g.sw,
+      segp,
+    ]);
+    K.moveImages(dx!, dxp!, mine, h, w, c, hp, wp, g.top, g.left, 0);
+    if (mine < n) {
+      K.moveImages(dx! + mine * h * w * c * 4, dxpTheirs!, n - mine, h, w, c, hp, wp, g.top, g.left, 0);
+    }
     return output(wasm, a.inputShape, () => ws.view(dx!, n * h * w * c));
   };
 }
@@ -153,26 +196,29 @@ export function maxPoolGradKernel(tf: Tf, ws: ConvWorkspace) {
       a.dimRoundingMode,
     );
     const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
+    const { filterHeight: ph, filterWidth: pw } = info;
     const [dyAt, xAt, dx] = ws.layout(n * oh * ow * c, n * h * w * c, n * h * w * c);
     ws.view(dyAt!, n * oh * ow * c).set(heapFloats(wasm, dy));
     ws.view(xAt!, n * h * w * c).set(heapFloats(wasm, input));
-    ws.kernels.maxPoolGrad(
-      dyAt!,
-      xAt!,
-      dx!,
-      n,
+    // Windows never cross images: each thread reads and writes only its own.
+    const here = ws.threads.imagesHere(n, n * oh * ow * c * ph * pw);
+    ws.threads.run('maxPoolGrad', n, here, (first, count) => [
+      dyAt! + first * oh * ow * c * 4,
+      xAt! + first * h * w * c * 4,
+      dx! + first * h * w * c * 4,
+      count,
       h,
       w,
       c,
       oh,
       ow,
-      info.filterHeight,
-      info.filterWidth,
+      ph,
+      pw,
       info.strideHeight,
       info.strideWidth,
       info.padInfo.top,
       info.padInfo.left,
-    );
+    ]);
     return output(wasm, input.shape, () => ws.view(dx!, n * h * w * c));
   };
 }

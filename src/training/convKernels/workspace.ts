@@ -1,15 +1,26 @@
 /**
- * The conv kernels' memory as a scratch arena: each kernel call lays its buffers out from byte 0
- * (nothing lives between calls), growing the memory when a call needs more.
+ * The conv kernels' memory as a scratch arena: each kernel call lays its buffers out from the
+ * arena's start (nothing lives between calls; before it, the helper thread's control block),
+ * growing the memory when a call needs more. The threads the calls run on come with it.
  */
 import type { ConvKernels } from './convModule';
+import { ARENA_START, ConvThreads } from './convThreads';
 
 /** Bytes after each buffer, for the kernels' last SIMD blocks that may touch past the end. */
 const SLACK = 64;
 const PAGE = 65536;
 
 export class ConvWorkspace {
-  constructor(readonly kernels: ConvKernels) {}
+  private constructor(
+    readonly kernels: ConvKernels,
+    readonly threads: ConvThreads,
+  ) {}
+
+  /** A workspace whose kernels run on `threads` threads (one, with the reason, where two cannot). */
+  static async create(threads: 1 | 2): Promise<ConvWorkspace> {
+    const started = await ConvThreads.start(threads);
+    return new ConvWorkspace(started.kernels, started.threads);
+  }
 
   /**
    * Byte addresses of buffers of the given float counts, laid out one after another (16-byte
@@ -18,7 +29,7 @@ export class ConvWorkspace {
    */
   layout(...floats: number[]): number[] {
     const at: number[] = [];
-    let end = 16; // address 0 stays unused: a null pointer is never a buffer
+    let end = ARENA_START;
     for (const count of floats) {
       at.push(end);
       end += Math.ceil((count * 4 + SLACK) / 16) * 16;

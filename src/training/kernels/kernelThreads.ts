@@ -1,12 +1,34 @@
 /**
- * A second thread for the dense kernels: a helper (a `worker_threads` Worker in Node, a nested
- * Web Worker in the browser) instantiates the shared-memory build of the same kernels on the
- * trainer's memory, and runs its half of a product when the trainer asks through a control block
- * in that memory (Atomics wait/notify). Where that cannot be had, training runs on one thread and
- * `threadSupport()` says why.
+ * A second thread for a kernel module: a helper (a `worker_threads` Worker in Node, a nested Web
+ * Worker in the browser) instantiates the shared-memory build of the same kernels on the caller's
+ * memory, and runs its half of a call when the caller asks through a control block in that memory
+ * (Atomics wait/notify). Where that cannot be had, the kernels run on one thread and
+ * `threadSupport()` says why. Any module built with the shared-memory flags can use it
+ * (`SharedKernelModule`): the dense kernels (`trainerKernels.ts`) and the convolution kernels
+ * (`../convKernels/convThreads.ts`), each with its own helper thread.
  */
 import { DENSE_KERNELS_SHARED_WASM_BASE64 } from './denseKernelsShared.wasm';
 import { assertDenseKernels, type DenseKernels } from './kernels';
+
+/** A kernel module's shared-memory build, as the helper machinery needs to know it. */
+export interface SharedKernelModule<K> {
+  /**
+   * Names the module's helper thread: one helper per name, so the dense trainers and the
+   * convolution kernels never take each other's helper.
+   */
+  readonly name: string;
+  /** The `.wasm` bytes of the shared-memory build (`--importMemory --sharedMemory`), as base64. */
+  readonly base64: string;
+  /** Check an instance against the generated interface (throws on a missing or short kernel). */
+  readonly check: (exports: WebAssembly.Exports) => asserts exports is WebAssembly.Exports & K;
+}
+
+/** The dense kernels' shared-memory build. */
+export const DENSE_SHARED: SharedKernelModule<DenseKernels> = {
+  name: 'dense',
+  base64: DENSE_KERNELS_SHARED_WASM_BASE64,
+  check: assertDenseKernels,
+};
 
 /** How many threads the kernels can use here, and why only one when that is so. */
 export interface ThreadSupport {
@@ -23,7 +45,7 @@ const ARGC = 3;
 const FAILED = 4; // the helper's last call threw (a trap)
 const ARGS_AT = 32;
 const MAX_ARGS = 16;
-/** Bytes the trainer reserves for the control block (64-byte aligned). */
+/** Bytes the caller reserves for the control block (64-byte aligned). */
 export const CONTROL_BYTES = ARGS_AT + MAX_ARGS * 8;
 /** Bytes of the helper's own scratch (`useScratch`, see `assembly/simd.ts`). */
 export const HELPER_SCRATCH_BYTES = 64;
@@ -46,7 +68,7 @@ const HELPER_SOURCE = `(port) => {
     WebAssembly.instantiate(init.module, { env: { memory: init.memory } }).then(
       (instance) => {
         const k = instance.exports;
-        k.useScratch(init.scratch);
+        if (init.scratch !== undefined) k.useScratch(init.scratch);
         const ctl = new Int32Array(init.memory.buffer, init.control, ${ARGS_AT / 4});
         const args = new Float64Array(init.memory.buffer, init.control + ${ARGS_AT}, ${MAX_ARGS});
         port.post({ ready: true });
@@ -158,24 +180,27 @@ function helperStarter(): (() => HelperWorker) | string {
   return 'this environment cannot start a worker thread';
 }
 
-let sharedBytes: Uint8Array<ArrayBuffer> | undefined;
-let sharedModule: Promise<WebAssembly.Module> | undefined;
+/** Each module's decoded bytes and compiled module, made once per process. */
+const decoded = new Map<string, Uint8Array<ArrayBuffer>>();
+const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
-function sharedKernelBytes(): Uint8Array<ArrayBuffer> {
-  if (!sharedBytes) {
-    const text = atob(DENSE_KERNELS_SHARED_WASM_BASE64);
-    sharedBytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) sharedBytes[i] = text.charCodeAt(i);
+function sharedBytes(spec: SharedKernelModule<unknown>): Uint8Array<ArrayBuffer> {
+  let bytes = decoded.get(spec.name);
+  if (!bytes) {
+    const text = atob(spec.base64);
+    bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    decoded.set(spec.name, bytes);
   }
-  return sharedBytes;
+  return bytes;
 }
 
-/** Whether the kernels can run on two threads here, and if not, why. */
-export function threadSupport(): ThreadSupport {
+/** Whether `spec`'s kernels (default: the dense ones) can run on two threads here, and if not, why. */
+export function threadSupport(spec: SharedKernelModule<unknown> = DENSE_SHARED): ThreadSupport {
   const starter = helperStarter();
   if (typeof starter === 'string') return { threads: 1, reason: starter };
   try {
-    if (!WebAssembly.validate(sharedKernelBytes())) {
+    if (!WebAssembly.validate(sharedBytes(spec))) {
       return { threads: 1, reason: 'WebAssembly threads are not available here' };
     }
   } catch {
@@ -188,26 +213,39 @@ export function threadSupport(): ThreadSupport {
 const pagesFor = (bytes: number) => Math.ceil(bytes / 65536);
 
 /**
- * The kernels on a fresh shared memory of `initialBytes`, which may grow to `maximumBytes`.
+ * `spec`'s kernels on a fresh shared memory of `initialBytes`, which may grow to `maximumBytes`.
  * Throws a RangeError when the memory cannot be had.
  */
-export async function instantiateSharedKernels(
+export async function instantiateSharedModule<K>(
+  spec: SharedKernelModule<K>,
+  initialBytes: number,
+  maximumBytes: number,
+): Promise<{ kernels: K; module: WebAssembly.Module; memory: WebAssembly.Memory }> {
+  const maximum = Math.min(65536, Math.max(pagesFor(initialBytes), pagesFor(maximumBytes)));
+  const memory = new WebAssembly.Memory({ initial: pagesFor(initialBytes), maximum, shared: true });
+  let module = compiled.get(spec.name);
+  if (!module) compiled.set(spec.name, (module = WebAssembly.compile(sharedBytes(spec))));
+  const instance = await WebAssembly.instantiate(await module, { env: { memory } });
+  const exports = instance.exports;
+  spec.check(exports);
+  return { kernels: exports, module: await module, memory };
+}
+
+/** `instantiateSharedModule` for the dense kernels. */
+export function instantiateSharedKernels(
   initialBytes: number,
   maximumBytes: number,
 ): Promise<{ kernels: DenseKernels; module: WebAssembly.Module; memory: WebAssembly.Memory }> {
-  const maximum = Math.min(65536, Math.max(pagesFor(initialBytes), pagesFor(maximumBytes)));
-  const memory = new WebAssembly.Memory({ initial: pagesFor(initialBytes), maximum, shared: true });
-  sharedModule ??= WebAssembly.compile(sharedKernelBytes());
-  const module = await sharedModule;
-  const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  assertDenseKernels(instance.exports);
-  return { kernels: instance.exports, module, memory };
+  return instantiateSharedModule(DENSE_SHARED, initialBytes, maximumBytes);
 }
 
 /**
- * The helper thread of one trainer: `post` hands it a kernel call, `join` waits for it. At most
- * one helper runs per process (the machine has two cores): attaching a new trainer detaches the
- * previous one, whose calls then all run on its own thread.
+ * The helper thread of one user of a kernel module (a dense trainer, the convolution kernels):
+ * `post` hands it a kernel call, `join` waits for it. Each module has at most one helper per
+ * process (the machine has two cores, and one user of a module computes at a time): attaching a
+ * new user detaches the previous one of the same module, whose calls then all run on its own
+ * thread. The modules' helpers are separate, so training a dense chain does not take the
+ * convolution kernels' helper, nor the reverse.
  */
 export class KernelHelper {
   private readonly ctl: Int32Array;
@@ -219,6 +257,7 @@ export class KernelHelper {
     memory: WebAssembly.Memory,
     control: number,
     private readonly names: readonly string[],
+    private readonly thread: HelperThread,
   ) {
     this.ctl = new Int32Array(memory.buffer, control, ARGS_AT / 4);
     this.args = new Float64Array(memory.buffer, control + ARGS_AT, MAX_ARGS);
@@ -230,32 +269,37 @@ export class KernelHelper {
   }
 
   /**
-   * Start (or reuse) the helper thread on `memory`, with the control block at byte `control` and
-   * its scratch at `scratch`; undefined (with the reason) when it cannot start.
+   * Start (or reuse) the helper thread of the module named `moduleName` (default: the dense
+   * kernels) on `memory`, with the control block (`CONTROL_BYTES`) at byte `control` and its
+   * scratch at `scratch` (undefined for a module without one); the reason when it cannot start.
+   * `names` are the kernels `post` may call, as exported by `module`.
    */
   static async attach(
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
     control: number,
-    scratch: number,
+    scratch: number | undefined,
     names: readonly string[],
+    moduleName: string = DENSE_SHARED.name,
   ): Promise<KernelHelper | string> {
     const starter = helperStarter();
     if (typeof starter === 'string') return starter;
-    current?.detach();
-    worker ??= starter();
-    const helper = new KernelHelper(memory, control, names);
+    let thread = helperThreads.get(moduleName);
+    if (!thread) helperThreads.set(moduleName, (thread = {}));
+    thread.current?.detach();
+    const worker = (thread.worker ??= starter());
+    const helper = new KernelHelper(memory, control, names, thread);
     const answer = worker.next();
     worker.hold(true);
     worker.post({ module, memory, control, scratch, names });
     const message = (await answer) as { ready?: boolean; error?: string };
-    worker?.hold(false);
+    worker.hold(false);
     if (!message.ready) {
-      worker?.terminate();
-      worker = undefined;
+      worker.terminate();
+      thread.worker = undefined;
       return `the helper thread did not start (${message.error ?? 'no answer'})`;
     }
-    current = helper;
+    thread.current = helper;
     return helper;
   }
 
@@ -286,7 +330,7 @@ export class KernelHelper {
     if (ctl[FAILED]) throw new Error('A kernel failed on the helper thread.');
   }
 
-  /** Let the helper thread leave this trainer's memory (it then waits for the next trainer). */
+  /** Let the helper thread leave this user's memory (it then waits for the next user). */
   private detach(): void {
     if (!this.attached) return;
     this.attached = false;
@@ -295,17 +339,28 @@ export class KernelHelper {
     Atomics.store(this.ctl, SEQ, this.seq);
     Atomics.notify(this.ctl, SEQ);
     this.join();
-    if (current === this) current = undefined;
+    if (this.thread.current === this) this.thread.current = undefined;
   }
 
-  /** Stop the helper thread (tests and short-lived tools; training leaves it for the next run). */
-  static stop(): void {
-    current?.detach();
-    worker?.terminate();
-    worker = undefined;
+  /**
+   * Stop the helper thread of `moduleName`, or every helper thread (tests and short-lived tools;
+   * training leaves them for the next run).
+   */
+  static stop(moduleName?: string): void {
+    for (const [name, thread] of helperThreads) {
+      if (moduleName !== undefined && name !== moduleName) continue;
+      thread.current?.detach();
+      thread.worker?.terminate();
+      helperThreads.delete(name);
+    }
   }
 }
 
-/** The process's helper thread and the trainer it works for. */
-let worker: HelperWorker | undefined;
-let current: KernelHelper | undefined;
+/** One module's helper thread in this process, and the user it works for. */
+interface HelperThread {
+  worker?: HelperWorker;
+  current?: KernelHelper;
+}
+
+/** The process's helper threads, by module name. */
+const helperThreads = new Map<string, HelperThread>();

@@ -1,11 +1,18 @@
 /**
  * Tensorweave's conv kernels on the tfjs wasm backend give tfjs's cpu backend's results: each
  * kernel on the same random inputs, across padding, strides, odd sizes, batch sizes and channel
- * counts (channel counts that are not multiples of 4 included: the host widens them).
+ * counts (channel counts that are not multiples of 4 included: the host widens them). Every call
+ * of more than one image is split between two threads here (the split rule's threshold lowered
+ * to 0), so the comparison covers the two-thread path; `convThreads.test.ts` compares it with one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, useBackend } from '../../../src/cli/nodeEnv';
-import { CONV_KERNEL_NAMES, registerConvKernels } from '../../../src/training/convKernels/register';
+import {
+  CONV_KERNEL_NAMES,
+  convKernelThreads,
+  registerConvKernels,
+} from '../../../src/training/convKernels/register';
+import { KernelHelper } from '../../../src/training/kernels/kernelThreads';
 import { mulberry32 } from '../../../src/training/random';
 
 type Shape4 = [number, number, number, number];
@@ -81,9 +88,14 @@ function convGeometry(c: ConvCase) {
 describe('the conv kernels on the wasm backend', () => {
   beforeAll(async () => {
     await useBackend('wasm');
+    convKernelThreads()!.minWork = 0;
   });
   afterAll(async () => {
     await useBackend('wasm');
+    // Every multi-image case went through both threads.
+    expect(convKernelThreads()!.support.threads).toBe(2);
+    expect(convKernelThreads()!.splits).toBeGreaterThanOrEqual(15);
+    KernelHelper.stop();
   });
 
   it('are registered for every kernel they provide, once the wasm backend starts', async () => {

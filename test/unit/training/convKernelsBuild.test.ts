@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileKernelEntry, CONV_MODULE, renderModule } from '../../../scripts/wasmBuild';
+import {
+  compileKernelEntry,
+  CONV_MODULE,
+  CONV_SHARED_MODULE,
+  renderModule,
+  renderSharedKernelModule,
+  SHARED_FLAGS,
+} from '../../../scripts/wasmBuild';
 import { CONV_KERNEL_ARITY } from '../../../src/training/convKernels/convKernels.wasm';
 import {
   assertConvKernels,
@@ -17,6 +24,19 @@ describe('the committed conv kernels', () => {
     const fresh = await compileKernelEntry(CONV_MODULE.entry);
     expect(Buffer.from(convKernelBytes()).equals(Buffer.from(fresh.wasm))).toBe(true);
     expect(readFileSync(generated, 'utf8')).toBe(await renderModule(fresh, CONV_MODULE));
+  });
+
+  it('include the shared-memory build of the same kernels (two threads), as a fresh build gives it', async () => {
+    const fresh = await compileKernelEntry(CONV_SHARED_MODULE.entry, SHARED_FLAGS);
+    const target = fileURLToPath(new URL(`../../../${CONV_SHARED_MODULE.target}`, import.meta.url));
+    expect(readFileSync(target, 'utf8')).toBe(await renderSharedKernelModule(fresh, CONV_SHARED_MODULE));
+    const module = new WebAssembly.Module(new Uint8Array(fresh.wasm));
+    expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    const names = (m: WebAssembly.Module) =>
+      WebAssembly.Module.exports(m)
+        .map((e) => e.name)
+        .sort();
+    expect(names(module)).toEqual(names(new WebAssembly.Module(convKernelBytes())));
   });
 
   it('validate as WebAssembly with SIMD here and export exactly the declared kernels', async () => {

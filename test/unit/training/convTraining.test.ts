@@ -1,11 +1,14 @@
 /**
  * A few training steps of a tiny CNN on the wasm backend with Tensorweave's conv kernels land on
  * the same weights as on tfjs's cpu backend (every conv-training kernel the step needs is on
- * the path: filter and input gradients, max- and average-pool gradients, batch norm), and keep
- * no more tensors than the cpu run.
+ * the path: filter and input gradients, max- and average-pool gradients, batch norm), on one
+ * thread and on two, and keep no more tensors than the cpu run.
  */
 import { describe, expect, it } from 'vitest';
 import { tf, useBackend } from '../../../src/cli/nodeEnv';
+import { MIN_SPLIT_WORK, type ConvThreads } from '../../../src/training/convKernels/convThreads';
+import { convKernelThreads, registerConvKernels } from '../../../src/training/convKernels/register';
+import { KernelHelper } from '../../../src/training/kernels/kernelThreads';
 import { mulberry32 } from '../../../src/training/random';
 
 const BATCH = 6;
@@ -31,12 +34,25 @@ function floats(count: number, seed: number): Float32Array {
   return Float32Array.from({ length: count }, () => next());
 }
 
-/** Weights after `STEPS` Adam steps from the given start, on `backend`; the loss of each step. */
+/**
+ * Weights after `STEPS` Adam steps from the given start, on `backend`; the loss of each step; the
+ * conv-kernel calls that went to both threads. On wasm, the kernels run on `threads` threads and
+ * split calls of at least `minWork` multiply-adds (0: every call of more than one image).
+ */
 async function trainOn(
   backend: 'cpu' | 'wasm',
   start: Float32Array[],
-): Promise<{ weights: Float32Array[]; losses: number[]; leaked: number }> {
+  threads: 1 | 2 = 1,
+  minWork = MIN_SPLIT_WORK,
+): Promise<{ weights: Float32Array[]; losses: number[]; leaked: number; split: number }> {
   await useBackend(backend);
+  let conv: ConvThreads | undefined;
+  if (backend === 'wasm') {
+    await registerConvKernels(tf, threads);
+    conv = convKernelThreads()!;
+    conv.minWork = minWork;
+  }
+  const splitBefore = conv?.splits ?? 0;
   const before = tf.memory().numTensors;
   const model = tinyCnn();
   const initial = model.getWeights().map((w, i) => tf.tensor(start[i]!, w.shape));
@@ -60,8 +76,13 @@ async function trainOn(
   tf.dispose([xs, ys]);
   optimizer.dispose();
   model.dispose();
-  return { weights, losses, leaked: tf.memory().numTensors - before };
+  const split = (conv?.splits ?? 0) - splitBefore;
+  return { weights, losses, leaked: tf.memory().numTensors - before, split };
 }
+
+/** The largest absolute difference between two runs' weights, per weight array. */
+const worstDifference = (a: Float32Array[], b: Float32Array[]) =>
+  a.map((w, i) => w.reduce((worst, v, j) => Math.max(worst, Math.abs(v - b[i]![j]!)), 0));
 
 describe('training a CNN on the wasm backend with the conv kernels', () => {
   it('gives the cpu backend\u2019s weights after a few Adam steps, and keeps no more tensors than it', async () => {
@@ -84,9 +105,26 @@ describe('training a CNN on the wasm backend with the conv kernels', () => {
     cpu.weights.forEach((w, i) => {
       const moved = w.some((v, j) => v !== start[i]![j]);
       expect(moved, `weight ${i} moved`).toBe(true);
-      let worst = 0;
-      w.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - wasm.weights[i]![j]!))));
-      expect(worst, `weight ${i}`).toBeLessThan(1e-4);
     });
+    worstDifference(cpu.weights, wasm.weights).forEach((d, i) => expect(d, `weight ${i}`).toBeLessThan(1e-4));
+  });
+
+  it('gives exactly the one-thread weights with the conv kernels on two threads, and keeps no more tensors', async () => {
+    await useBackend('cpu');
+    const init = tinyCnn();
+    const start = init.getWeights().map((w) => w.dataSync().slice() as Float32Array);
+    init.dispose();
+    const cpu = await trainOn('cpu', start);
+    const one = await trainOn('wasm', start, 1, 0);
+    const two = await trainOn('wasm', start, 2, 0);
+    expect(convKernelThreads()!.support).toEqual({ threads: 2 });
+    // Per step: both filter gradients, the second convolution's input gradient, the max pool's.
+    expect(one.split).toBe(0);
+    expect(two.split).toBe(4 * STEPS);
+    expect(two.leaked).toBe(one.leaked);
+    expect(two.losses).toEqual(one.losses);
+    expect(two.weights).toEqual(one.weights);
+    worstDifference(cpu.weights, two.weights).forEach((d, i) => expect(d, `weight ${i}`).toBeLessThan(1e-4));
+    KernelHelper.stop();
   });
 });
