@@ -40,6 +40,11 @@ export const LIMITS = {
    * gradients, as `analysis/memory.ts` estimates it): refused before anything is allocated.
    */
   trainingBytes: 1024 * MiB,
+  /**
+   * Absolute value of an initialiser's mean, standard deviation or constant: far past any
+   * sensible start (0.05, 0.1, 1) while keeping every initial weight a finite float32.
+   */
+  initializerValue: 1e3,
   /** Absolute value of a node position on the canvas (Fit must be able to reach it). */
   coordinate: 1e6,
 } as const;

@@ -46,6 +46,7 @@ import { lossNode } from './nodes/loss';
 import { conv2dNode } from './nodes/conv2d';
 import { maxPool2dNode } from './nodes/maxPool2d';
 import { avgPool2dNode } from './nodes/avgPool2d';
+import { globalAvgPool2dNode } from './nodes/globalAvgPool2d';
 import { batchNormNode } from './nodes/batchNorm';
 import { reshapeNode } from './nodes/reshape';
 
@@ -62,6 +63,7 @@ const specs = [
   conv2dNode,
   maxPool2dNode,
   avgPool2dNode,
+  globalAvgPool2dNode,
   batchNormNode,
   addNode,
   concatNode,

@@ -28,8 +28,12 @@ function initializer(init: Initializer, seed: string): string {
   switch (init.name) {
     case 'zeros':
       return '"zeros"';
+    case 'constant':
+      return `keras.initializers.Constant(${py(init.value)})`;
     case 'normal':
       return `keras.initializers.RandomNormal(mean=${py(init.mean)}, stddev=${py(init.stddev)}, seed=${seed})`;
+    case 'truncatedNormal':
+      return `keras.initializers.TruncatedNormal(mean=${py(init.mean)}, stddev=${py(init.stddev)}, seed=${seed})`;
     case 'glorotUniform':
       return `keras.initializers.GlorotUniform(seed=${seed})`;
     case 'heNormal':

@@ -18,8 +18,12 @@ function initializer(init: Initializer, seed: string): string {
   switch (init.name) {
     case 'zeros':
       return `tf.initializers.zeros()`;
+    case 'constant':
+      return `tf.initializers.constant({ value: ${init.value} })`;
     case 'normal':
       return `tf.initializers.randomNormal({ mean: ${init.mean}, stddev: ${init.stddev}, seed: ${seed} })`;
+    case 'truncatedNormal':
+      return `tf.initializers.truncatedNormal({ mean: ${init.mean}, stddev: ${init.stddev}, seed: ${seed} })`;
     case 'glorotUniform':
       return `tf.initializers.glorotUniform({ seed: ${seed} })`;
     case 'heNormal':

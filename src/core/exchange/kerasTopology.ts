@@ -86,6 +86,33 @@ const CLASS_ALIASES: Readonly<Record<string, string>> = {
   Convolution2D: 'Conv2D',
 };
 
+/** The settings of Keras's `ReLU` layer, at the values that make it a plain max(0, x). */
+const PLAIN_RELU: readonly { key: string; plain: number | null; means: string }[] = [
+  { key: 'max_value', plain: null, means: 'caps the output (as ReLU6 does)' },
+  { key: 'negative_slope', plain: 0, means: 'lets negative values through scaled (a leaky ReLU)' },
+  { key: 'threshold', plain: 0, means: 'moves the point below which the output is 0' },
+];
+
+/**
+ * Keras's `ReLU` layer with its default settings is the `Activation("relu")` Tensorweave's
+ * ReLU node maps to; any other setting is refused, naming the layer and the setting, since
+ * importing it as a plain ReLU would predict differently.
+ */
+function reluLayerAsActivation(layer: KerasLayer): Result<KerasLayer> {
+  for (const { key, plain, means } of PLAIN_RELU) {
+    const raw = layer.config[key];
+    // Keras writes floats (0.0), tfjs camelCase keys (`maxValue`); absent is the default.
+    const value = raw ?? layer.config[key.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase())];
+    if (value === undefined || value === null) continue;
+    if (plain !== null && Number(value) === plain) continue;
+    return err(
+      `ReLU layer "${layer.name}" sets ${key} to ${safeText(value)}, which ${means}; Tensorweave's ReLU is max(0, x) only. Save the model with the ReLU's default ${key} (${plain === null ? 'None' : plain}).`,
+    );
+  }
+  // The rest of the config stays: a Sequential model's first layer declares the input shape.
+  return ok({ ...layer, className: 'Activation', config: { ...layer.config, activation: 'relu' } });
+}
+
 /** The topology's layers in file order, with an input layer added where Sequential implies one. */
 export function readLayers(topology: Topology): Result<ReadLayers> {
   const sequential = topology.class_name === 'Sequential';
@@ -95,7 +122,10 @@ export function readLayers(topology: Topology): Result<ReadLayers> {
     const previous = layers[layers.length - 1];
     const inbound = sequential ? (previous ? [previous.name] : []) : inboundNames(raw.inbound_nodes);
     const className = CLASS_ALIASES[raw.class_name] ?? raw.class_name;
-    layers.push({ name, className, config: raw.config, inbound });
+    const layer: KerasLayer = { name, className, config: raw.config, inbound };
+    const read = className === 'ReLU' ? reluLayerAsActivation(layer) : ok(layer);
+    if (!read.ok) return read;
+    layers.push(read.value);
   }
   if (sequential && layers[0]?.className !== 'InputLayer') {
     const shape = layers[0]?.config.batch_input_shape ?? layers[0]?.config.batch_shape;

@@ -28,10 +28,16 @@ export const noParams = (): FromKerasResult => ok({ params: {}, notes: [] });
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A number from a Keras config, or Keras's default when it is absent or not a finite number. */
+function kerasNumber(raw: unknown, fallback: number): number {
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() ? Number(raw) : NaN;
+  return Number.isFinite(n) ? n : fallback;
+}
+
 /**
  * The stored initialiser for a Keras one. tfjs saves He normal and Glorot uniform as the
  * `VarianceScaling` they are made of, so that is recognised by its settings; anything
- * unknown becomes Glorot uniform, Keras's default.
+ * unknown becomes Glorot uniform, Keras's default. Missing numbers take Keras's defaults.
  */
 export function initializerFromKeras(raw: unknown): Initializer {
   const name = isRecord(raw) ? safeText(raw.class_name) : '';
@@ -39,8 +45,18 @@ export function initializerFromKeras(raw: unknown): Initializer {
   switch (name) {
     case 'Zeros':
       return { name: 'zeros' };
+    case 'Constant':
+      return { name: 'constant', value: kerasNumber(config.value, 0) };
+    case 'Ones':
+      return { name: 'constant', value: 1 };
     case 'RandomNormal':
-      return { name: 'normal', mean: Number(config.mean ?? 0), stddev: Number(config.stddev ?? 0.05) };
+      return { name: 'normal', mean: kerasNumber(config.mean, 0), stddev: kerasNumber(config.stddev, 0.05) };
+    case 'TruncatedNormal':
+      return {
+        name: 'truncatedNormal',
+        mean: kerasNumber(config.mean, 0),
+        stddev: kerasNumber(config.stddev, 0.05),
+      };
     case 'HeNormal':
       return { name: 'heNormal' };
     case 'VarianceScaling':

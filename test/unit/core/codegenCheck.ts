@@ -50,8 +50,13 @@ export function branching(): GraphDocument {
   return doc;
 }
 
-/** Every convolution node type: reshape → conv → batch norm → pools → conv (same, stride 2). */
+/**
+ * Every convolution node type: reshape → conv → batch norm → pools → conv (same, stride 2),
+ * then both ways from a picture to a vector, Flatten and global average pooling, side by side
+ * into the classifier; with truncated normal and constant initialisers.
+ */
 export function cnn(): GraphDocument {
+  const truncated: Initializer = { name: 'truncatedNormal', mean: 0, stddev: 0.1 };
   const doc = chain(
     node('images', 'input', { layout: 'flat' }),
     node('picture', 'reshape', {}),
@@ -59,13 +64,27 @@ export function cnn(): GraphDocument {
     node('norm', 'batchNorm', { momentum: 0.9, epsilon: 0.01, center: false }),
     node('relu', 'relu'),
     node('maxpool', 'maxPool2d', {}),
-    node('conv2', 'conv2d', { filters: 6, kernelSize: 3, strides: 2, padding: 'same', useBias: false }),
+    node('conv2', 'conv2d', {
+      filters: 6,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: truncated,
+    }),
     node('avgpool', 'avgPool2d', { poolSize: 3, strides: 1 }),
     node('flat', 'flatten'),
-    node('class', 'dense', { units: 10 }),
+    node('both', 'concat'),
+    node('class', 'dense', {
+      units: 10,
+      kernelInitializer: truncated,
+      biasInitializer: { name: 'constant', value: 0.1 },
+    }),
     node('probs', 'softmax'),
     node('loss', 'loss'),
   );
+  doc.nodes.push(node('global', 'globalAvgPool2d'));
+  doc.edges.push(edge('avgpool', 'global'), edge('global', 'both'));
   doc.name = 'small cnn';
   doc.training.batchSize = 32;
   return doc;
@@ -111,7 +130,9 @@ const OPTIMIZER_CLASS: Record<Language, Record<string, string>> = {
 
 const INITIALIZER_CLASS: Record<Initializer['name'], string> = {
   zeros: 'Zeros',
+  constant: 'Constant',
   normal: 'RandomNormal',
+  truncatedNormal: 'TruncatedNormal',
   glorotUniform: 'GlorotUniform',
   heNormal: 'HeNormal',
 };
@@ -126,7 +147,9 @@ function initializer(init: Initializer, language: Language): Record<string, unkn
   const tfjs = language === 'typescript' ? TFJS_VARIANCE_SCALING[init.name] : undefined;
   if (tfjs) return tfjs;
   const expected: Record<string, unknown> = { class: INITIALIZER_CLASS[init.name] };
-  if (init.name === 'normal') Object.assign(expected, { mean: init.mean, stddev: init.stddev });
+  if (init.name === 'normal' || init.name === 'truncatedNormal')
+    Object.assign(expected, { mean: init.mean, stddev: init.stddev });
+  if (init.name === 'constant') expected.value = init.value;
   return expected;
 }
 
@@ -179,6 +202,8 @@ function layerFor(
         strides: [params.strides, params.strides],
         padding: params.padding,
       };
+    case 'globalAvgPool2d':
+      return { class: 'GlobalAveragePooling2D' };
     case 'batchNorm':
       return {
         class: 'BatchNormalization',

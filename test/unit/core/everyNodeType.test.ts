@@ -17,7 +17,7 @@ import { generateTypeScript } from '../../../src/core/codegen/typescript';
 import { compileGraph } from '../../../src/core/compile';
 import type { GraphDocument, GraphNode } from '../../../src/core/document';
 import { modelJsonToGraph, readWeights } from '../../../src/core/exchange/importLayersModel';
-import { INITIALIZER_OPTIONS, type Initializer } from '../../../src/core/initializer';
+import { INITIALIZER_OPTIONS, zInitializer, type Initializer } from '../../../src/core/initializer';
 import { NUM_CLASSES } from '../../../src/core/mnist';
 import type { NodeSpec, ParamField } from '../../../src/core/nodeSpec';
 import { NODE_SPECS } from '../../../src/core/registry';
@@ -40,8 +40,9 @@ function alternatives(field: ParamField, current: unknown): unknown[] {
     case 'enum':
       return field.options.map((o) => o.value).filter((v) => v !== current);
     case 'initializer':
+      // Numbers other than the defaults, so that losing one on the way shows.
       return INITIALIZER_OPTIONS.map((o): Initializer =>
-        o.value === 'normal' ? { name: 'normal', mean: 0.1, stddev: 0.2 } : { name: o.value },
+        zInitializer.parse({ name: o.value, mean: 0.1, stddev: 0.2, value: -0.3 }),
       ).filter((init) => JSON.stringify(init) !== JSON.stringify(current));
   }
 }

@@ -114,24 +114,77 @@ describe.each([
   });
 });
 
+interface ShapesReference {
+  params: number;
+  output_shapes: Record<string, number[]>;
+}
+
+/** The graph's shapes and parameter count against Keras's, which counts BatchNorm's running averages too. */
+function expectKerasShapes(doc: GraphDocument, reference: ShapesReference): void {
+  const analysis = analyzeGraph(doc);
+  expect(analysis.valid).toBe(true);
+  const runningAverages = [...analysis.nodes.values()]
+    .filter((n) => n.type === 'batchNorm')
+    .reduce((sum, n) => sum + 2 * n.outputShape!.at(-1)!, 0);
+  expect(analysis.totalParams + runningAverages).toBe(reference.params);
+  const shapes = Object.fromEntries(
+    Object.keys(reference.output_shapes).map((id) => [id, analysis.nodes.get(id)?.outputShape]),
+  );
+  expect(shapes).toEqual(reference.output_shapes);
+}
+
 describe('Keras 3 topologies', () => {
   it.each([
     ['to_json()', 'keras3-sequential-cnn-to_json-himalrana/model_architecture.json'],
     ['.keras config.json', 'keras3-sequential-cnn-dropout-moonflower2022/config.json'],
+    ['.keras config.json, a ResNet with ReLU layers', 'keras3-functional-resnet-add-ibukye/config.json'],
   ])('import (%s) with the shapes and parameter count Keras computes', (_what, path) => {
     const graph = modelJsonToGraph(JSON.parse(text(path)));
     if (!graph.ok) throw new Error(graph.error);
-    const analysis = analyzeGraph(graph.value.doc);
-    expect(analysis.valid).toBe(true);
-    const reference = JSON.parse(text(path.replace(/[^/]+$/, 'keras-reference.json'))) as {
-      params: number;
-      output_shapes: Record<string, number[]>;
-    };
-    expect(analysis.totalParams).toBe(reference.params);
-    const shapes = Object.fromEntries(
-      Object.keys(reference.output_shapes).map((id) => [id, analysis.nodes.get(id)?.outputShape]),
+    const reference = JSON.parse(text(path.replace(/[^/]+$/, 'keras-reference.json'))) as ShapesReference;
+    expectKerasShapes(graph.value.doc, reference);
+  });
+});
+
+describe('the Keras 3 CNN made by kerasGenerated.py (ReLU layers, global average pooling, Deep MNIST initialisers)', () => {
+  const folder = 'keras3-functional-gap-relu-generated';
+  const reference = () =>
+    JSON.parse(text(`${folder}/keras-reference.json`)) as Reference & ShapesReference & { accuracy: number };
+
+  it('imports with its weights, initialisers and training settings, predicting as Keras within 1e-4', async () => {
+    const before = tf.memory().numTensors;
+    const model = await importFixture(folder);
+    expect(model.doc.nodes.map((n) => n.type).join(' ')).toBe(
+      'input conv2d relu maxPool2d conv2d relu maxPool2d conv2d relu globalAvgPool2d dense softmax loss',
     );
-    expect(shapes).toEqual(reference.output_shapes);
+    expect(model.notes).toEqual([]);
+    for (const id of ['conv1', 'conv2', 'conv3', 'probs']) {
+      expect(model.doc.nodes.find((n) => n.id === id)!.params).toMatchObject({
+        kernelInitializer: { name: 'truncatedNormal', mean: 0, stddev: 0.1 },
+        biasInitializer: { name: 'constant', value: 0.1 },
+      });
+    }
+    expect(model.doc.training.optimizer.type).toBe('adam');
+    expect(model.doc.training.learningRate).toBeCloseTo(0.003, 8);
+
+    const ref = reference();
+    const compiled = compileWithWeights(model);
+    const ours = predict((x) => compiled.model.predict(x) as tf.Tensor);
+    expect(argmax(ours)).toEqual(ref.argmax);
+    const largest = Math.max(
+      ...ref.first_outputs.flatMap((row, i) => row.map((v, k) => Math.abs(ours[i]![k]! - v))),
+    );
+    expect(largest).toBeLessThan(1e-4);
+    expect(accuracy(argmax(ours))).toBe(ref.accuracy);
+    compiled.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('imports as a bare to_json() topology with the shapes and parameter count Keras computes', () => {
+    const file = JSON.parse(text(`${folder}/model.json`)) as { modelTopology: object };
+    const graph = modelJsonToGraph(file.modelTopology);
+    if (!graph.ok) throw new Error(graph.error);
+    expectKerasShapes(graph.value.doc, reference());
   });
 });
 

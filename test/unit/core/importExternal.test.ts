@@ -76,14 +76,22 @@ describe('tensorflowjs_converter files', () => {
 });
 
 describe('Keras 3 files', () => {
-  it('reads the functional ResNet (flat triples, Keras 3 inbound nodes, Add of a list) up to the layers it lacks', () => {
+  it('reads the functional ResNet (flat triples, Keras 3 inbound nodes, Add of a list, ReLU layers, global pooling)', () => {
     const r = modelJsonToGraph(json('keras3-functional-resnet-add-ibukye/config.json'));
-    expect(r.ok).toBe(false);
-    if (!r.ok) {
-      expect(r.error).toMatch(
-        /^The model uses layers Tensorweave cannot edit: ReLU, GlobalAveragePooling2D\. /,
-      );
-    }
+    if (!r.ok) throw new Error(r.error);
+    const { doc, notes } = r.value;
+    const typeOf = (id: string) => doc.nodes.find((n) => n.id === id)?.type;
+    expect([typeOf('re_lu'), typeOf('re_lu_1'), typeOf('global_average_pooling2d')]).toEqual([
+      'relu',
+      'relu',
+      'globalAvgPool2d',
+    ]);
+    // The residual join: the block's input and its last batch norm both feed the Add.
+    const into = (id: string) => doc.edges.filter((e) => e.to.node === id).map((e) => e.from.node);
+    expect(into('add_1')).toEqual(['re_lu', 'batch_normalization_4']);
+    expect(into('global_average_pooling2d')).toEqual(['re_lu_1']);
+    expect(notes).toEqual([]);
+    expect(analyzeGraph(doc).valid).toBe(true);
   });
 });
 
