@@ -5,22 +5,14 @@
  * Screenshots go to screenshots/fold-*.png for people to look at.
  */
 import { readFile } from 'node:fs/promises';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { freshSessionPerTest, type Session } from './support/app';
+import { box, freshSessionPerTest, type Box, type Session } from './support/app';
 import { TrainingPage } from './support/training';
 
 const VIEWPORT = { width: 1366, height: 768 };
 /** A real converter CNN (Conv2D 32 → pool → Conv2D 64 …), see its SOURCE.md. */
 const CNN_FIXTURE = 'test/fixtures/external/tfjs-keras2.2.4-cnn-dropout-l2-aslamplr';
-
-interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-const box = async (l: Locator): Promise<Box> => (await l.boundingBox())!;
 
 /** A "1": one stroke down the middle of the pad. */
 async function drawOne(page: Page): Promise<void> {
