@@ -16,7 +16,9 @@ import { fitView, type Rect } from './fit';
 import ConnectionView from './components/ConnectionView.vue';
 import NodeView from './components/NodeView.vue';
 import { requestContextMenus } from './contextMenu';
+import { centreOnMinimapDoubleClick } from './minimapDoubleClick';
 import { redrawOncePerFrame } from './minimapRedraw';
+import { refitOnResize } from './refitOnResize';
 import { createSelection } from './selection';
 import { GeometrySocketPosition } from './socketPosition';
 import type { AreaExtra, EditorCallbacks, EditorHandle, Schemes } from './types';
@@ -78,6 +80,7 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
       }),
     onSelect: (ids) => void selection.set([...new Set([...selection.ids(), ...ids])], true),
   });
+  const removeMinimapDoubleClick = centreOnMinimapDoubleClick(container, area);
 
   let arrangeModule: Promise<typeof import('./arrange')> | undefined;
 
@@ -92,30 +95,33 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
       : undefined;
   }
 
+  async function zoomToFit(): Promise<void> {
+    await canvas.settled();
+    const boxes = editor.getNodes().flatMap((n) => {
+      const p = area.nodeViews.get(n.id)?.position;
+      return p ? [{ left: p.x, top: p.y, right: p.x + n.width, bottom: p.y + n.height }] : [];
+    });
+    if (!boxes.length || !container.clientWidth || !container.clientHeight) return;
+    const left = Math.min(...boxes.map((b) => b.left));
+    const top = Math.min(...boxes.map((b) => b.top));
+    const nodes = {
+      x: left,
+      y: top,
+      width: Math.max(...boxes.map((b) => b.right)) - left,
+      height: Math.max(...boxes.map((b) => b.bottom)) - top,
+    };
+    const view = { width: container.clientWidth, height: container.clientHeight };
+    const t = fitView(nodes, view, minimapRect());
+    area.area.transform.x = t.x;
+    area.area.transform.y = t.y;
+    await area.area.zoom(t.k, 0, 0);
+  }
+  const stopRefit = refitOnResize(container, zoomToFit);
+
   return {
     sync: canvas.sync,
     setSelection: (ids) => selection.set(ids),
-    async zoomToFit() {
-      await canvas.settled();
-      const boxes = editor.getNodes().flatMap((n) => {
-        const p = area.nodeViews.get(n.id)?.position;
-        return p ? [{ left: p.x, top: p.y, right: p.x + n.width, bottom: p.y + n.height }] : [];
-      });
-      if (!boxes.length || !container.clientWidth || !container.clientHeight) return;
-      const left = Math.min(...boxes.map((b) => b.left));
-      const top = Math.min(...boxes.map((b) => b.top));
-      const nodes = {
-        x: left,
-        y: top,
-        width: Math.max(...boxes.map((b) => b.right)) - left,
-        height: Math.max(...boxes.map((b) => b.bottom)) - top,
-      };
-      const view = { width: container.clientWidth, height: container.clientHeight };
-      const t = fitView(nodes, view, minimapRect());
-      area.area.transform.x = t.x;
-      area.area.transform.y = t.y;
-      await area.area.zoom(t.k, 0, 0);
-    },
+    zoomToFit,
     async arrange() {
       await canvas.settled();
       arrangeModule ??= import('./arrange');
@@ -130,6 +136,8 @@ export async function createEditor(container: HTMLElement, cb: EditorCallbacks):
       viewport.destroy();
       selection.destroy();
       removeBoxSelection();
+      removeMinimapDoubleClick();
+      stopRefit();
       area.destroy();
     },
   };

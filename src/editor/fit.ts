@@ -1,7 +1,6 @@
 /**
  * The view that shows the graph: the zoom and offset that fit the nodes' bounding box into the
- * canvas, beside (not under) the minimap, and not shrunk below a readable zoom by a short
- * canvas. Pure, so the rule is tested without a browser; createEditor applies it.
+ * canvas, beside (not under) the minimap, whole whenever a readable zoom allows it. Pure, so the rule is tested without a browser; createEditor applies it.
  */
 
 export interface Rect {
@@ -18,8 +17,11 @@ export interface ViewTransform {
   y: number;
 }
 
-/** Below this zoom a node's title (13 px) is under 8 px tall. */
-export const MIN_READABLE_ZOOM = 0.6;
+/**
+ * The fit goes no lower than this: a node's title (13 px) is 6.5 px tall. A graph that would need
+ * less (a tall graph in a canvas shortened by the results dock) is cut instead, keeping its top.
+ */
+export const MIN_READABLE_ZOOM = 0.5;
 /** The fit never enlarges past the nodes' own size. */
 export const MAX_FIT_ZOOM = 1;
 /** Share of the free space the graph may take, leaving a margin around it. */
@@ -28,9 +30,10 @@ const FILL = 0.92;
 /**
  * Fit `nodes` (canvas coordinates) into a `view` of this size. `reserved` is a corner the nodes
  * must stay clear of (the minimap, bottom right): the graph goes left of it or above it,
- * whichever lets it be larger. A short canvas (the results dock open) never shrinks the graph
- * below the readable zoom while its width still fits: it is cut at the top and bottom instead,
- * and the dock can be made smaller. A graph wider than the canvas is fitted to its width.
+ * whichever shows it whole, and larger when both do. A short canvas (the results dock open)
+ * shrinks the graph down to the readable zoom so that every node stays in sight; past that the
+ * graph keeps the readable zoom and is cut at the bottom (its start, at the top, stays in
+ * sight), and the dock can be made smaller. A graph wider than the canvas is fitted to its width.
  */
 export function fitView(
   nodes: Rect,
@@ -45,11 +48,15 @@ export function fitView(
     : [{ x: 0, y: 0, width: view.width, height: view.height }];
   const widthZoom = (a: Rect) => (a.width * FILL) / Math.max(1, nodes.width);
   const heightZoom = (a: Rect) => (a.height * FILL) / Math.max(1, nodes.height);
-  const zoomFor = (a: Rect) =>
-    Math.max(Math.min(widthZoom(a), heightZoom(a)), Math.min(widthZoom(a), MIN_READABLE_ZOOM));
-  const area = areas.reduce((best, a) => (zoomFor(a) > zoomFor(best) ? a : best));
-  const k = Math.min(zoomFor(area), MAX_FIT_ZOOM);
+  const wholeZoom = (a: Rect) => Math.min(widthZoom(a), heightZoom(a), MAX_FIT_ZOOM);
+  const zoomFor = (a: Rect) => Math.max(wholeZoom(a), Math.min(widthZoom(a), MIN_READABLE_ZOOM));
+  const whole = (a: Rect) => zoomFor(a) <= wholeZoom(a);
+  const better = (a: Rect, b: Rect) => (whole(a) !== whole(b) ? whole(a) : zoomFor(a) > zoomFor(b));
+  const area = areas.reduce((best, a) => (better(a, best) ? a : best));
+  const k = zoomFor(area);
   const x = area.x + (area.width - nodes.width * k) / 2 - nodes.x * k;
-  const y = area.y + (area.height - nodes.height * k) / 2 - nodes.y * k;
+  const y = whole(area)
+    ? area.y + (area.height - nodes.height * k) / 2 - nodes.y * k
+    : area.y + (area.height * (1 - FILL)) / 2 - nodes.y * k;
   return { k, x, y };
 }

@@ -114,7 +114,7 @@ describe('a CNN built in the app', () => {
     await page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.87, { steps: 12 });
     await page.mouse.up();
     await page.getByTestId('feature-map-layer').first().waitFor({ timeout: 30_000 });
-    expect(await page.getByTestId('feature-map-layer').first().textContent()).toMatch(/· 24×24×4/);
+    expect(await page.getByTestId('feature-map-layer').first().textContent()).toMatch(/· 4 filters · 24×24/);
     await page.screenshot({ path: 'screenshots/cnn-feature-maps-1366x768.png' });
 
     const zip = await exportItem(s, 'model');

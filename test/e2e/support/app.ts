@@ -296,3 +296,18 @@ export function structure(doc: DocShape): { nodes: string[]; edges: string[] } {
       .sort(),
   };
 }
+
+/** A box on screen, in CSS pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** A shown element's box on screen. */
+export async function box(locator: Locator): Promise<Box> {
+  const b = await locator.boundingBox();
+  if (!b) throw new Error('Element has no bounding box');
+  return b;
+}

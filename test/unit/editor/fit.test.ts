@@ -28,13 +28,28 @@ describe('fitting the graph into the canvas', () => {
     expect(apart(drawn, minimap)).toBe(true);
   });
 
-  it('a short canvas (the dock open) does not shrink the graph below the readable zoom', () => {
-    const nodes = { x: 0, y: 0, width: 600, height: 600 };
+  it('a short canvas (the dock open) does not shrink the graph below the readable zoom, and keeps its top', () => {
+    const nodes = { x: 40, y: 80, width: 600, height: 900 };
     const t = fitView(nodes, { width: 815, height: 300 });
     expect(t.k).toBe(MIN_READABLE_ZOOM);
     const drawn = onScreen(nodes, t);
     expect(drawn.x).toBeGreaterThanOrEqual(0);
     expect(drawn.x + drawn.width).toBeLessThanOrEqual(815); // the width still fits
+    // Cut at the bottom only: the graph's start (its top row) is in sight.
+    expect(drawn.y).toBeGreaterThanOrEqual(0);
+    expect(drawn.y).toBeLessThan(20);
+  });
+
+  it('the CNN preset under the open dock is shown whole, left of the minimap, rather than cut above it', () => {
+    // 4 rows of 4 nodes, 300 × 170 apart; the canvas and minimap at 1366×768 with the dock open.
+    const nodes = { x: 0, y: 0, width: 3 * 300 + 184, height: 3 * 170 + 94 };
+    const short = { width: 815, height: 352 };
+    const corner = { x: 657, y: 242, width: 144, height: 96 };
+    const t = fitView(nodes, short, corner);
+    const drawn = onScreen(nodes, t);
+    expect(t.k).toBeGreaterThanOrEqual(MIN_READABLE_ZOOM);
+    expect(inside(drawn, { x: 0, y: 0, ...short })).toBe(true);
+    expect(apart(drawn, corner)).toBe(true);
   });
 
   it('a graph wider than the canvas is fitted to its width, whole', () => {
