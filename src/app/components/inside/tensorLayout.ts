@@ -72,3 +72,20 @@ export function formatValue(v: number): string {
   const a = Math.abs(v);
   return a >= 1000 || a < 0.001 ? v.toExponential(2) : v.toPrecision(3);
 }
+
+/** Range of one channel of an h×w×c tensor stored channel-last (a tile of a feature map). */
+export function channelRange(values: ArrayLike<number>, channels: number, channel: number): Range {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = channel; i < values.length; i += channels) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return min <= max ? { min, max } : { min: 0, max: 0 };
+}
+
+/** How wide a feature map's tiles are drawn: many channels get smaller tiles, so they fit. */
+export function tilePixels(channels: number): number {
+  return channels <= 16 ? 64 : channels <= 32 ? 48 : 36;
+}
