@@ -50,7 +50,7 @@ describe('see inside: inputs, paused steps, feature-map tiles', () => {
       .toBe(`Input: test digit #${index}, a ${truth} predicted as ${predicted}`);
     // The output bars agree: the predicted class has the largest probability.
     const scores = (await page.locator('[data-testid="score-bars"] .tw-score-value').allTextContents()).map(
-      Number,
+      (v) => parseFloat(v),
     );
     expect(scores.indexOf(Math.max(...scores))).toBe(Number(predicted));
     await page.screenshot({ path: 'screenshots/inside-gallery-input-1366x768.png' });
