@@ -38,10 +38,11 @@ export interface Range {
   max: number;
 }
 
-export function rangeOf(values: ArrayLike<number>, from = 0, to = values.length): Range {
+/** Lowest and highest of `values[from]`, `values[from + step]`, … before `to`. */
+export function rangeOf(values: ArrayLike<number>, from = 0, to = values.length, step = 1): Range {
   let min = Infinity;
   let max = -Infinity;
-  for (let i = from; i < to; i++) {
+  for (let i = from; i < to; i += step) {
     const v = values[i]!;
     if (v < min) min = v;
     if (v > max) max = v;
@@ -75,14 +76,7 @@ export function formatValue(v: number): string {
 
 /** Range of one channel of an h×w×c tensor stored channel-last (a tile of a feature map). */
 export function channelRange(values: ArrayLike<number>, channels: number, channel: number): Range {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = channel; i < values.length; i += channels) {
-    const v = values[i]!;
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return min <= max ? { min, max } : { min: 0, max: 0 };
+  return rangeOf(values, channel, values.length, channels);
 }
 
 /** How wide a feature map's tiles are drawn: many channels get smaller tiles, so they fit. */
