@@ -50,7 +50,8 @@ async function takeSteps(
       stepper.snapshot(slot);
       pending = { step: steps, slot };
     }
-    const report = (steps + 1) % progressEvery === 0 || steps + 1 === totalSteps;
+    const report =
+      (steps + 1) % progressEvery === 0 || steps + 1 === totalSteps || options.reportDue?.() === true;
     const { loss, correct } = stepper.step(batches.order, batches.next(), report);
 
     if (!Number.isFinite(loss)) {

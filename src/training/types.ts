@@ -57,6 +57,11 @@ export interface TrainOptions extends RunSettings {
    * (the kernels keep theirs apart), so views reading the model between steps see them live.
    */
   syncDue?: () => boolean;
+  /**
+   * Asked before every step: true reports this step's progress whatever `progressEvery` says
+   * (a single step of a paused run shows at once).
+   */
+  reportDue?: () => boolean;
   /** Measure train/validation/test accuracy at the end (default true). */
   evaluate?: boolean;
   /**

@@ -14,6 +14,7 @@ import { activateBackend, describeBackend } from './browserBackends';
 import { place } from './backendSelection';
 import { loadMnistData } from './mnistFiles';
 import { postToPage } from './postToPage';
+import { runGate } from './runGate';
 import type { BackendChoice, EvaluationSummary, HistoryPoint, RunSummary } from './protocol';
 import type { ReplaceSession, Session } from './session';
 import { evaluateTest, lastProgress, loadWeights, trainRun } from './trainingCalls';
@@ -56,6 +57,7 @@ export async function runTraining(
     resume: undefined,
   };
   replaceSession(current);
+  const gate = runGate(current);
   event({ type: 'started', backend: label });
 
   let points: HistoryPoint[] = [];
@@ -63,28 +65,35 @@ export async function runTraining(
   const result = await trainRun(compiled, data, doc.training, {
     kernels,
     signal: current.abort.signal,
-    pauseGate: () =>
-      current.paused ? new Promise<void>((resolve) => (current.resume = resolve)) : Promise.resolve(),
+    pauseGate: gate.pauseGate,
+    reportDue: gate.reportDue,
     onProgress: (progress) => {
       points.push({ step: progress.step, loss: progress.loss, batchAccuracy: progress.batchAccuracy });
       const now = performance.now();
-      // The last step is always sent, so the charts end where the run ended.
-      if (now - lastPost > PROGRESS_INTERVAL_MS || progress.step === progress.totalSteps) {
+      const told = gate.progress(progress);
+      // The last step is always sent, so the charts end where the run ended; a paused run's
+      // single step too, so the page's counter moves by one at once.
+      if (told || now - lastPost > PROGRESS_INTERVAL_MS || progress.step === progress.totalSteps) {
         postToPage({ type: 'progress', runId, progress, points });
         points = [];
         lastPost = now;
       }
     },
     onValidation: (point) => postToPage({ type: 'validation', runId, point }),
-    syncDue: liveSyncDue,
-  }).catch((e: unknown) => {
-    event({
-      type: 'failed',
-      reason: `Training stopped with an error: ${(e as Error).message}`,
-      suggestion: undefined,
-    });
-    return undefined;
-  });
+    syncDue: () => {
+      const stepped = gate.syncDue();
+      return liveSyncDue() || stepped;
+    },
+  })
+    .catch((e: unknown) => {
+      event({
+        type: 'failed',
+        reason: `Training stopped with an error: ${(e as Error).message}`,
+        suggestion: undefined,
+      });
+      return undefined;
+    })
+    .finally(() => gate.end());
   if (!result) return;
   if (points.length) postToPage({ type: 'progress', runId, progress: lastProgress(result), points });
 

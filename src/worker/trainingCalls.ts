@@ -44,6 +44,8 @@ export interface RunHooks {
   onValidation: (point: ValidationPoint) => void;
   /** True when views want the weights in the model's variables after this step. */
   syncDue?: () => boolean;
+  /** True when this step must be reported whatever the cadence (a paused run's single step). */
+  reportDue?: () => boolean;
 }
 
 /** Train a run with the document's settings; progress every 10 steps, validation every 1000. */
@@ -64,6 +66,7 @@ export function trainRun(
     onProgress: hooks.onProgress,
     onValidation: hooks.onValidation,
     ...(hooks.syncDue && { syncDue: hooks.syncDue }),
+    ...(hooks.reportDue && { reportDue: hooks.reportDue }),
   });
 }
 

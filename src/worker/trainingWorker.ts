@@ -11,6 +11,7 @@ import { loadMnistData } from './mnistFiles';
 import { examples, predict, weightImages } from './modelQueries';
 import { postToPage } from './postToPage';
 import type { WorkerRequest } from './protocol';
+import type { TrainProgress } from '../training/types';
 import { loadModel, runTraining } from './runTraining';
 import type { Session } from './session';
 import { evaluateTest, exportArtifacts } from './trainingCalls';
@@ -107,11 +108,36 @@ async function resetWeights(
   }
 }
 
-/** "Step": one batch on the current model, refused while a run trains. */
+/**
+ * "Step" during a run: exactly one step of the paused run, which then stays paused (the run's
+ * own loop takes it, so its batch order, optimizer and curves go on as if it had not paused).
+ */
+async function stepPausedRun(
+  request: Extract<WorkerRequest, { type: 'step' }>,
+  stepOnce: () => Promise<TrainProgress | undefined>,
+): Promise<void> {
+  const progress = session?.paused ? await stepOnce() : undefined;
+  postToPage({
+    type: 'stepped',
+    requestId: request.requestId,
+    report: progress && {
+      step: progress.step,
+      loss: progress.loss,
+      batchAccuracy: progress.batchAccuracy,
+      // The run's stepper keeps its weights apart: per-layer updates are not measured here.
+      updateRatios: {},
+      gradients: {},
+    },
+    ...(progress ? {} : { reason: 'The run is training: pause it to take one step at a time, or stop it.' }),
+  });
+}
+
+/** "Step": one batch on the current model, or on the paused run. */
 async function step(request: Extract<WorkerRequest, { type: 'step' }>): Promise<void> {
   const refuse = (reason: string) =>
     postToPage({ type: 'stepped', requestId: request.requestId, report: undefined, reason });
-  if (busy) return refuse('A training run is in progress; stop it first, then step.');
+  if (busy && session?.stepOnce) return stepPausedRun(request, session.stepOnce);
+  if (busy) return refuse('A model is being loaded; wait until it is in, then step.');
   if (!session) return refuse('There is no model yet: press “Reset weights” to start one, or train.');
   busy = true;
   try {

@@ -6,14 +6,17 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
-import { TEST_IMAGES } from '../../core/mnist';
+import { NUM_CLASSES, TEST_IMAGES } from '../../core/mnist';
+import { addStep, argMax, describeInput, type InputSource, type WeightChanges } from '../insideWords';
 import { REFRESH_MS } from '../liveViewThrottle';
 import type { ExampleImage, NodeOutput, StepSummary, UnitDetail } from '../../worker/protocol';
 import { useGraphStore } from './graphStore';
 import { useModelStore } from './modelStore';
 import { useTrainingStore } from './trainingStore';
 
-export type InputSource = 'drawn' | 'test';
+export type { InputSource };
+
+const NO_MODEL = 'There is no model yet: train, or press “Reset weights” to start one.';
 
 export const useInsideStore = defineStore('inside', () => {
   const training = useTrainingStore();
@@ -39,6 +42,12 @@ export const useInsideStore = defineStore('inside', () => {
   const viewers = ref(0);
   /** Show the last step's gradient magnitudes on the canvas's wires. */
   const showGradients = ref(true);
+  /**
+   * What changed the weights since the results dock's evaluation (a reset, then steps): the
+   * dock says so instead of showing an evaluation that no longer belongs to these weights.
+   */
+  const sinceEvaluation = ref<WeightChanges | undefined>();
+  const evaluating = ref(false);
 
   const input = computed<Float32Array | undefined>(() => {
     if (source.value === 'drawn') return drawn.value;
@@ -53,6 +62,18 @@ export const useInsideStore = defineStore('inside', () => {
     return e?.from.node;
   });
   const shown = computed(() => (shownNode.value ? outputs.value.get(shownNode.value) : undefined));
+
+  /** The class the model gives the input now: the scores flowing into the Loss node. */
+  const predicted = computed<number | undefined>(() => {
+    const loss = graph.doc.nodes.find((n) => n.type === 'loss');
+    const into = graph.doc.edges.find((e) => e.to.node === loss?.id && e.to.port === 'in');
+    const scores = into ? outputs.value.get(into.from.node)?.values : undefined;
+    return scores?.length === NUM_CLASSES ? argMax(scores) : undefined;
+  });
+  /** Which input the views show, in words ("test digit #4821, a 7 predicted as 9"). */
+  const inputLabel = computed(() =>
+    describeInput(source.value, testDigit.value, predicted.value ?? testDigit.value?.predicted),
+  );
 
   /** Names the weights the views show: the cache key of the worker's rankings. */
   const version = computed(
@@ -97,6 +118,19 @@ export const useInsideStore = defineStore('inside', () => {
   watch([input, () => model.subject?.runId, viewers], refresh);
   // Live while training: every progress report asks, the throttle keeps it rare.
   watch(() => training.progress, refresh);
+  // A new run or another model starts its own count; its evaluation is its own.
+  watch(
+    () => training.runId,
+    () => {
+      stepsTaken.value = 0;
+      lastStep.value = undefined;
+      sinceEvaluation.value = undefined;
+    },
+  );
+  watch(
+    () => training.evaluation,
+    () => (sinceEvaluation.value = undefined),
+  );
   watch(
     () => graph.selection,
     (ids) => {
@@ -114,6 +148,10 @@ export const useInsideStore = defineStore('inside', () => {
       reason.value = 'Train the model first: test digits come with it.';
       return;
     }
+    useExample(example);
+  }
+  /** Make a test digit the views' input (the confusion gallery hands in the one clicked). */
+  function useExample(example: ExampleImage): void {
     testDigit.value = example;
     source.value = 'test';
   }
@@ -129,10 +167,14 @@ export const useInsideStore = defineStore('inside', () => {
     if (token === hoverToken) unit.value = answer;
   }
 
-  /** Train exactly one batch; the report shows in the inspector, its gradients on the wires. */
+  /**
+   * Train exactly one batch — of the paused run if one is paused (it stays paused), else of the
+   * current model; the report shows in the inspector, its gradients on the wires.
+   */
   async function step(): Promise<void> {
     if (stepping.value) return;
     stepping.value = true;
+    const ofRun = training.state.status === 'paused';
     try {
       const client = await training.ready();
       if (!client) {
@@ -151,6 +193,8 @@ export const useInsideStore = defineStore('inside', () => {
       lastStep.value = answer.report;
       stepsTaken.value = answer.report.step;
       reason.value = undefined;
+      // A paused run's step belongs to the run, whose results come when it ends.
+      if (!ofRun) sinceEvaluation.value = addStep(sinceEvaluation.value);
       await refreshNow();
     } finally {
       stepping.value = false;
@@ -172,8 +216,24 @@ export const useInsideStore = defineStore('inside', () => {
     stepsTaken.value = 0;
     lastStep.value = undefined;
     resets.value++;
+    sinceEvaluation.value = { reset: true, steps: 0 };
     await refreshNow();
     return undefined;
+  }
+
+  /** Evaluate the current weights on the test set; the dock then shows that evaluation. */
+  async function evaluate(): Promise<void> {
+    if (evaluating.value) return;
+    evaluating.value = true;
+    try {
+      const client = await training.ready();
+      const answer = client ? await client.evaluate() : { evaluation: undefined, reason: NO_MODEL };
+      // Also a model made by Reset weights, which the training store does not name.
+      if (answer.evaluation) training.evaluation = answer.evaluation;
+      else reason.value = answer.reason ?? 'The model could not be evaluated.';
+    } finally {
+      evaluating.value = false;
+    }
   }
 
   /** A view came on screen (returns its goodbye). */
@@ -195,7 +255,10 @@ export const useInsideStore = defineStore('inside', () => {
     stepsTaken,
     stepping,
     showGradients,
+    sinceEvaluation,
+    evaluating,
     input,
+    inputLabel,
     shownNode,
     shown,
     version,
@@ -203,7 +266,9 @@ export const useInsideStore = defineStore('inside', () => {
     refreshNow,
     randomTestDigit,
     showTestDigit,
+    useExample,
     hover,
+    evaluate,
     step,
     resetWeights,
     watchFrom,

@@ -7,7 +7,13 @@ import { compileGraph, type CompiledGraph } from '../../../src/core/compile';
 import type { GraphDocument } from '../../../src/core/document';
 import { tf, useBackend } from '../../../src/cli/nodeEnv';
 import { gradientStyles, selectedWireStyle } from '../../../src/app/components/inside/gradientStyles';
-import { layoutOf, areProbabilities } from '../../../src/app/components/inside/tensorLayout';
+import {
+  areProbabilities,
+  channelRange,
+  layoutOf,
+  tilePixels,
+} from '../../../src/app/components/inside/tensorLayout';
+import { addStep, argMax, describeInput, staleEvaluationNote } from '../../../src/app/insideWords';
 import { REFRESH_MS } from '../../../src/app/liveViewThrottle';
 import { PRESETS } from '../../../src/app/presets';
 import { useGraphStore } from '../../../src/app/stores/graphStore';
@@ -187,6 +193,98 @@ describe('the inside store', () => {
     await inside.step();
     expect(inside.stepsTaken).toBe(0);
     expect(inside.reason).toMatch(/stop it first/);
+  });
+});
+
+describe('the input and the evaluation after Step and Reset', () => {
+  const digit = (index: number, label: number, predicted: number) => ({
+    index,
+    label,
+    predicted,
+    probabilities: [],
+    pixels: Uint8Array.from({ length: 784 }, (_, i) => (i * 13) % 256),
+  });
+  const evaluation = {
+    accuracy: 0.9,
+    matrix: [],
+    perClass: [],
+    predicted: new Uint8Array(),
+    labels: new Uint8Array(),
+  };
+
+  it('names a gallery digit with its label and the current model’s prediction', async () => {
+    await withModel();
+    answering(realAnswers);
+    const inside = useInsideStore();
+    inside.useExample(digit(4821, 7, 9));
+    // Before any activations: the prediction the gallery gave.
+    expect(inside.inputLabel).toBe('test digit #4821, a 7 predicted as 9');
+    const leave = inside.watchFrom();
+    await vi.waitFor(() => expect(inside.outputs.size).toBe(5));
+    // Then the model's own: the class the softmax gives this image now.
+    const scores = activationsOf(tf, compiled, inside.input!).find((a) => a.nodeId === 'softmax')!.values;
+    const now = argMax(scores);
+    expect(inside.inputLabel).toBe(
+      now === 7 ? 'test digit #4821, a 7, predicted right' : `test digit #4821, a 7 predicted as ${now}`,
+    );
+    inside.drawn = new Float32Array(784);
+    inside.source = 'drawn';
+    expect(inside.inputLabel).toBe('your drawing');
+    leave();
+  });
+
+  it('Reset weights and Step mark the dock’s evaluation as not this model’s until Evaluate; a paused run’s step does not', async () => {
+    await withModel();
+    answering((m) => {
+      if (m.type === 'step')
+        return {
+          type: 'stepped',
+          requestId: m.requestId,
+          report: { step: 1, loss: 2, batchAccuracy: 0.1, updateRatios: {}, gradients: {} },
+        };
+      if (m.type === 'resetWeights') return { type: 'weightsReset', requestId: m.requestId };
+      if (m.type === 'evaluate') return { type: 'evaluation', requestId: m.requestId, evaluation };
+      return realAnswers(m);
+    });
+    const inside = useInsideStore();
+    const training = useTrainingStore();
+    await inside.resetWeights();
+    expect(inside.sinceEvaluation).toEqual({ reset: true, steps: 0 });
+    await inside.step();
+    await inside.step();
+    expect(inside.sinceEvaluation).toEqual({ reset: true, steps: 2 });
+    await inside.evaluate();
+    expect(training.evaluation?.accuracy).toBe(0.9);
+    await nextTick();
+    expect(inside.sinceEvaluation).toBeUndefined();
+    await inside.step();
+    expect(inside.sinceEvaluation).toEqual({ reset: false, steps: 1 });
+
+    training.evaluation = { ...evaluation };
+    await nextTick();
+    training.state = { status: 'paused', backend: 'wasm', progress: undefined };
+    await inside.step();
+    expect(inside.sinceEvaluation).toBeUndefined();
+  });
+
+  it('words what changed the weights, and a feature map’s channel', () => {
+    expect(staleEvaluationNote({ reset: true, steps: 0 }, 0.9213)).toBe(
+      "Weights reset: this model is untrained. Evaluate to see this model's accuracy (the last evaluation, 92.1%, was of the weights before).",
+    );
+    expect(staleEvaluationNote({ reset: true, steps: 3 }, undefined)).toBe(
+      "Weights reset, then 3 steps trained. Evaluate to see this model's accuracy.",
+    );
+    expect(staleEvaluationNote(addStep(undefined), undefined)).toBe(
+      "1 step trained since the last evaluation. Evaluate to see this model's accuracy.",
+    );
+    expect(describeInput('test', undefined, undefined)).toBeUndefined();
+    expect(describeInput('test', { index: 3, label: 1 }, undefined)).toBe('test digit #3, a 1');
+    expect(argMax([0.1, 0.7, 0.2])).toBe(1);
+    // A 2×2×3 tensor, channel-last: channel 1 holds 1, 4, 7, 10.
+    const values = Float32Array.from({ length: 12 }, (_, i) => i);
+    expect(channelRange(values, 3, 1)).toEqual({ min: 1, max: 10 });
+    expect(tilePixels(32)).toBeLessThan(tilePixels(8));
+    expect(tilePixels(64)).toBeLessThan(tilePixels(32));
   });
 });
 

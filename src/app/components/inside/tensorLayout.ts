@@ -38,10 +38,11 @@ export interface Range {
   max: number;
 }
 
-export function rangeOf(values: ArrayLike<number>, from = 0, to = values.length): Range {
+/** Lowest and highest of `values[from]`, `values[from + step]`, … before `to`. */
+export function rangeOf(values: ArrayLike<number>, from = 0, to = values.length, step = 1): Range {
   let min = Infinity;
   let max = -Infinity;
-  for (let i = from; i < to; i++) {
+  for (let i = from; i < to; i += step) {
     const v = values[i]!;
     if (v < min) min = v;
     if (v > max) max = v;
@@ -71,4 +72,14 @@ export function formatValue(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   return a >= 1000 || a < 0.001 ? v.toExponential(2) : v.toPrecision(3);
+}
+
+/** Range of one channel of an h×w×c tensor stored channel-last (a tile of a feature map). */
+export function channelRange(values: ArrayLike<number>, channels: number, channel: number): Range {
+  return rangeOf(values, channel, values.length, channels);
+}
+
+/** How wide a feature map's tiles are drawn: many channels get smaller tiles, so they fit. */
+export function tilePixels(channels: number): number {
+  return channels <= 16 ? 64 : channels <= 32 ? 48 : 36;
 }
