@@ -96,10 +96,10 @@ describe('the trained model and its graph', () => {
     );
     // Export names the model it exports: beginner's, not the canvas's.
     await s.page.getByRole('button', { name: /^Export/ }).click();
-    await s.page.getByRole('menuitem', { name: /Trained model \(beginner, run 1\)/ }).waitFor();
+    await s.page.getByRole('menuitem', { name: /Trained model \(beginner · run 1\)/ }).waitFor();
     const [download] = await Promise.all([
       s.page.waitForEvent('download'),
-      s.page.getByRole('menuitem', { name: /Trained model \(beginner, run 1\)/ }).click(),
+      s.page.getByRole('menuitem', { name: /Trained model \(beginner · run 1\)/ }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('beginner-model.zip');
     expect(await s.app.toast('success').textContent()).toContain('not the one on the canvas');
@@ -160,7 +160,7 @@ describe('the trained model and its graph', () => {
     await train(50);
     await t.dockTab('runs');
     await screenshot('runs-open');
-    await s.page.getByRole('button', { name: 'Open this model: beginner #1' }).click();
+    await s.page.getByRole('button', { name: 'Open this model: beginner · run 1' }).click();
     await s.app.waitForDocument((d) => d.name === 'beginner');
     expect(await shownAccuracy()).toBe(first);
     expect(await s.page.getByTestId('model-banner').count()).toBe(0);
