@@ -39,40 +39,11 @@ describe('the trained model and its graph', () => {
     return (await accuracy.textContent())!.trim();
   }
 
-  /** Draw a "1" (one stroke down the middle of the pad) and read the network's answer. */
-  async function drawOne(): Promise<string> {
-    await t.dockTab('draw');
-    const { x, y, width, height } = (await s.page.getByTestId('digit-pad-canvas').boundingBox())!;
-    const { mouse } = s.page;
-    await mouse.move(x + width / 2, y + height * 0.15);
-    await mouse.down();
-    await mouse.move(x + width / 2, y + height * 0.87, { steps: 12 });
-    await mouse.up();
-    const pad = s.page.getByTestId('digit-pad');
-    await expect.poll(() => pad.textContent(), { timeout: 30_000 }).toMatch(/Prediction: \d/);
-    return (await pad.textContent())!;
-  }
-
   /** Wait until the finished run's weights are kept (its row offers them, or shows them). */
   async function waitKept(): Promise<void> {
-    await s.page.waitForFunction(async () => {
-      const dbs = await indexedDB.databases();
-      return dbs.some((d) => d.name === 'tensorweave-models');
-    });
     await t.dockTab('runs');
     await s.page.getByTestId('run-current').first().waitFor();
-    await s.page.waitForFunction(
-      () =>
-        new Promise<boolean>((resolve) => {
-          const req = indexedDB.open('tensorweave-models');
-          req.onsuccess = () => {
-            const tx = req.result.transaction('manifest', 'readonly');
-            const count = tx.objectStore('manifest').count();
-            count.onsuccess = () => (req.result.close(), resolve(count.result > 0));
-          };
-          req.onerror = () => resolve(false);
-        }),
-    );
+    await t.waitKeptModels(1);
   }
 
   it('after switching to another preset, the results say whose they are; Open the trained graph brings it back', async () => {
@@ -124,7 +95,7 @@ describe('the trained model and its graph', () => {
     await s.app.waitAutosaved();
     await s.app.reload();
     expect(await shownAccuracy()).toBe(accuracy);
-    expect(await drawOne()).toMatch(/Prediction: 1/);
+    expect(await t.drawOne()).toMatch(/Prediction: 1/);
     // The canvas is the trained graph: no banner.
     expect(await s.page.getByTestId('model-banner').count()).toBe(0);
     await t.dockTab('runs');
@@ -164,7 +135,7 @@ describe('the trained model and its graph', () => {
     await s.app.waitForDocument((d) => d.name === 'beginner');
     expect(await shownAccuracy()).toBe(first);
     expect(await s.page.getByTestId('model-banner').count()).toBe(0);
-    expect(await drawOne()).toMatch(/Prediction: \d/);
+    expect(await t.drawOne()).toMatch(/Prediction: \d/);
     await t.dockTab('weights');
     await s.page.waitForFunction(
       () =>
