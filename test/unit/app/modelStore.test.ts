@@ -84,6 +84,18 @@ function answerExports(doc: GraphDocument): void {
 }
 let cleanups: (() => void)[] = [];
 
+/** The worker's answers to the last loadModel request: it now holds that model, evaluated. */
+function answerLoad(accuracy: number): void {
+  const request = worker().last('loadModel');
+  worker().reply({ type: 'currentModel', runId: request.runId });
+  worker().reply({
+    type: 'modelLoaded',
+    requestId: request.requestId,
+    evaluation: evaluation(accuracy),
+    backend: 'wasm',
+  });
+}
+
 /** Train `doc` through the fake worker to the end: the page sees what a real run sends. */
 async function trainToEnd(doc: GraphDocument, accuracy = 0.82): Promise<string> {
   const training = useTrainingStore();
@@ -224,13 +236,7 @@ describe('kept models', () => {
     expect(request.runId).toBe(runId);
     expect(request.document.name).toBe('beginner');
     expect(new Map(request.weights).get('dense')!.map((w) => w.shape)).toEqual([[784, 10], [10]]);
-    worker().reply({ type: 'currentModel', runId });
-    worker().reply({
-      type: 'modelLoaded',
-      requestId: request.requestId,
-      evaluation: evaluation(0.875),
-      backend: 'wasm',
-    });
+    answerLoad(0.875);
     await vi.waitFor(() => worker().last('predict'));
     worker().reply({
       type: 'prediction',
@@ -256,13 +262,7 @@ describe('kept models', () => {
     await vi.waitFor(() => expect(worker().last('loadModel').runId).toBe(first));
     expect(graph.doc.name).toBe('beginner');
     expect(training.evaluation?.accuracy).toBe(0.9);
-    worker().reply({ type: 'currentModel', runId: first });
-    worker().reply({
-      type: 'modelLoaded',
-      requestId: worker().last('loadModel').requestId,
-      evaluation: evaluation(0.9),
-      backend: 'wasm',
-    });
+    answerLoad(0.9);
     await expect(opening).resolves.toBe(true);
     expect(model.label).toBe('beginner · run 1');
     expect(model.notice).toBeUndefined();
@@ -324,13 +324,7 @@ async function openModelFile(id: string, fileName: string, accuracy: number): Pr
   await vi.waitFor(() => worker().last('loadModel'));
   const request = worker().last('loadModel');
   answerExports(doc);
-  worker().reply({ type: 'currentModel', runId: request.runId });
-  worker().reply({
-    type: 'modelLoaded',
-    requestId: request.requestId,
-    evaluation: evaluation(accuracy),
-    backend: 'wasm',
-  });
+  answerLoad(accuracy);
   await expect(opening).resolves.toBeUndefined();
   return request.runId;
 }
@@ -372,13 +366,7 @@ describe('a model opened from a file', () => {
     expect(request.runId).toBe(id);
     expect(request.document.name).toBe('hidden-layer');
     expect(new Map(request.weights).get('hidden')!.map((w) => w.shape)).toEqual([[784, 625], [625]]);
-    worker().reply({ type: 'currentModel', runId: id });
-    worker().reply({
-      type: 'modelLoaded',
-      requestId: request.requestId,
-      evaluation: evaluation(0.966),
-      backend: 'wasm',
-    });
+    answerLoad(0.966);
     await vi.waitFor(() => worker().last('predict'));
     worker().reply({
       type: 'prediction',
