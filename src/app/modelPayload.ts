@@ -8,7 +8,8 @@ import { openTrainedModel, type LayerWeights } from '../core/exchange/importTrai
 import { buildModelJson, type ModelArtifactsLike } from '../core/exchange/modelArchive';
 import { err, ok, type Result } from '../core/result';
 import type { EvaluationSummary } from '../worker/protocol';
-import type { ModelPayload } from './modelStorage';
+import { sharedModelStorage, type ModelPayload, type ModelStorage, type SaveOutcome } from './modelStorage';
+import type { TrainingWorkerClient } from './workerClient';
 
 /** What to keep of a run: its artifacts, the graph it was trained as, and its evaluation. */
 export function payloadOf(
@@ -37,4 +38,26 @@ export async function openPayload(
   if (!opened.ok) return err(`The kept model could not be read: ${opened.error}`);
   if (!opened.value.weights) return err('The kept model has no weights.');
   return ok({ doc: opened.value.doc, weights: opened.value.weights });
+}
+
+/**
+ * Keep the model the worker holds as `runId`'s (a finished run, or a model opened from a
+ * file): its artifacts, the graph `doc` and its evaluation. Undefined when there was nothing
+ * to keep — the worker could not export, or `stillCurrent` says it moved on to another model
+ * meanwhile (the weights would then be another's).
+ */
+export async function keepWorkerModel(
+  client: Pick<TrainingWorkerClient, 'exportModel'>,
+  runId: string,
+  doc: GraphDocument,
+  evaluation: EvaluationSummary | undefined,
+  stillCurrent: () => boolean,
+  storage: ModelStorage = sharedModelStorage(),
+): Promise<SaveOutcome | undefined> {
+  const answer = await client.exportModel();
+  if (!answer.artifacts || !stillCurrent()) return undefined;
+  return storage.save(
+    { runId, savedAt: Date.now(), graphName: doc.name },
+    payloadOf(runId, answer.artifacts, doc, evaluation),
+  );
 }

@@ -27,6 +27,8 @@ export interface Opened {
   notes: string[];
   /** What was opened, for the confirmation message. */
   what: string;
+  /** The name of the file a trained model was read from (`mnist-cnn.zip`, `model.json`). */
+  file?: string;
 }
 
 /** A picture's bytes are mostly pixels; the graph it carries is still bounded by the document limit. */
@@ -48,7 +50,7 @@ async function bytesOf(file: File, limit: number): Promise<Result<Uint8Array>> {
 async function openModel(file: File, source: TrainedModelSource): Promise<Result<Opened>> {
   const model = await openTrainedModel(source);
   if (!model.ok) return err(`"${file.name}": ${model.error}`);
-  return ok({ ...model.value, what: `the model in "${file.name}"` });
+  return ok({ ...model.value, what: `the model in "${file.name}"`, file: file.name });
 }
 
 async function openOnnx(file: File): Promise<Result<Opened>> {
@@ -58,7 +60,7 @@ async function openOnnx(file: File): Promise<Result<Opened>> {
   const { importOnnx } = await import('../core/exchange/onnx/importOnnx');
   const model = importOnnx(bytes.value, fileStem(file.name));
   if (!model.ok) return err(`"${file.name}": ${model.error}`);
-  return ok({ ...model.value, what: `the model in "${file.name}"` });
+  return ok({ ...model.value, what: `the model in "${file.name}"`, file: file.name });
 }
 
 async function openPicture(file: File, kind: 'png' | 'svg'): Promise<Result<Opened>> {

@@ -39,40 +39,11 @@ describe('the trained model and its graph', () => {
     return (await accuracy.textContent())!.trim();
   }
 
-  /** Draw a "1" (one stroke down the middle of the pad) and read the network's answer. */
-  async function drawOne(): Promise<string> {
-    await t.dockTab('draw');
-    const { x, y, width, height } = (await s.page.getByTestId('digit-pad-canvas').boundingBox())!;
-    const { mouse } = s.page;
-    await mouse.move(x + width / 2, y + height * 0.15);
-    await mouse.down();
-    await mouse.move(x + width / 2, y + height * 0.87, { steps: 12 });
-    await mouse.up();
-    const pad = s.page.getByTestId('digit-pad');
-    await expect.poll(() => pad.textContent(), { timeout: 30_000 }).toMatch(/Prediction: \d/);
-    return (await pad.textContent())!;
-  }
-
   /** Wait until the finished run's weights are kept (its row offers them, or shows them). */
   async function waitKept(): Promise<void> {
-    await s.page.waitForFunction(async () => {
-      const dbs = await indexedDB.databases();
-      return dbs.some((d) => d.name === 'tensorweave-models');
-    });
     await t.dockTab('runs');
     await s.page.getByTestId('run-current').first().waitFor();
-    await s.page.waitForFunction(
-      () =>
-        new Promise<boolean>((resolve) => {
-          const req = indexedDB.open('tensorweave-models');
-          req.onsuccess = () => {
-            const tx = req.result.transaction('manifest', 'readonly');
-            const count = tx.objectStore('manifest').count();
-            count.onsuccess = () => (req.result.close(), resolve(count.result > 0));
-          };
-          req.onerror = () => resolve(false);
-        }),
-    );
+    await t.waitKeptModels(1);
   }
 
   it('after switching to another preset, the results say whose they are; Open the trained graph brings it back', async () => {
@@ -96,10 +67,10 @@ describe('the trained model and its graph', () => {
     );
     // Export names the model it exports: beginner's, not the canvas's.
     await s.page.getByRole('button', { name: /^Export/ }).click();
-    await s.page.getByRole('menuitem', { name: /Trained model \(beginner, run 1\)/ }).waitFor();
+    await s.page.getByRole('menuitem', { name: /Trained model \(beginner · run 1\)/ }).waitFor();
     const [download] = await Promise.all([
       s.page.waitForEvent('download'),
-      s.page.getByRole('menuitem', { name: /Trained model \(beginner, run 1\)/ }).click(),
+      s.page.getByRole('menuitem', { name: /Trained model \(beginner · run 1\)/ }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('beginner-model.zip');
     expect(await s.app.toast('success').textContent()).toContain('not the one on the canvas');
@@ -124,7 +95,7 @@ describe('the trained model and its graph', () => {
     await s.app.waitAutosaved();
     await s.app.reload();
     expect(await shownAccuracy()).toBe(accuracy);
-    expect(await drawOne()).toMatch(/Prediction: 1/);
+    expect(await t.drawOne()).toMatch(/Prediction: 1/);
     // The canvas is the trained graph: no banner.
     expect(await s.page.getByTestId('model-banner').count()).toBe(0);
     await t.dockTab('runs');
@@ -160,11 +131,11 @@ describe('the trained model and its graph', () => {
     await train(50);
     await t.dockTab('runs');
     await screenshot('runs-open');
-    await s.page.getByRole('button', { name: 'Open this model: beginner #1' }).click();
+    await s.page.getByRole('button', { name: 'Open this model: beginner · run 1' }).click();
     await s.app.waitForDocument((d) => d.name === 'beginner');
     expect(await shownAccuracy()).toBe(first);
     expect(await s.page.getByTestId('model-banner').count()).toBe(0);
-    expect(await drawOne()).toMatch(/Prediction: \d/);
+    expect(await t.drawOne()).toMatch(/Prediction: \d/);
     await t.dockTab('weights');
     await s.page.waitForFunction(
       () =>

@@ -11,6 +11,7 @@ import { openFiles as openAnyFiles } from '../fileActions';
 import { downloadGraph } from '../fileIo';
 import type { Preset } from '../presets';
 import { useGraphStore } from '../stores/graphStore';
+import { useModelStore } from '../stores/modelStore';
 import { useNoticeStore } from '../stores/noticeStore';
 import { useTrainingStore } from '../stores/trainingStore';
 
@@ -44,7 +45,7 @@ export function useGraphActions() {
       notices.notify('error', `Could not open “${label}”`, result.error);
       return false;
     }
-    const { doc, weights, notes, what } = result.value;
+    const { doc, weights, notes, what, file } = result.value;
     if (weights) {
       const training = useTrainingStore();
       if (training.active) {
@@ -52,7 +53,7 @@ export function useGraphActions() {
         return false;
       }
       graph.load(doc, `Open ${label}`);
-      const problem = await training.loadImported(doc, weights);
+      const problem = await useModelStore().openImported(doc, weights, file ?? label);
       if (problem)
         notices.notify('warning', 'The graph was opened, but its weights could not be loaded', problem);
       else notices.notify('success', `Opened ${what} with its trained weights`, notes.join(' ') || undefined);

@@ -1,20 +1,23 @@
 /**
  * The trained model as the user meets it: which graph its results belong to, whether the
  * canvas still is that graph (the core's `modelIdentity` rule) and how many edits ago it left
- * it, what to call it ("hidden-layer, run 3"), and the actions on it — put its graph back on
- * the canvas, train the canvas instead, open a kept run's model, restore the last one at
- * start-up.
+ * it, what to call it ("hidden-layer · run 3"), and the actions on it — put its graph back on
+ * the canvas, train the canvas instead, open a model file or a kept run's model (a model
+ * opened from a file is kept like a run's), restore the last one at start-up.
  */
 import { defineStore } from 'pinia';
 import { computed, nextTick, ref, watch } from 'vue';
 import type { GraphDocument } from '../../core/document';
+import type { LayerWeights } from '../../core/exchange/importTrainedModel';
 import { compareWithModel, editsSince, staleNotice } from '../../core/modelIdentity';
 import { editorHandle } from '../editorHandle';
+import { keepWorkerModel } from '../modelPayload';
 import { sharedModelStorage } from '../modelStorage';
 import { useGraphStore } from './graphStore';
 import { useNoticeStore } from './noticeStore';
-import { useRunsStore } from './runsStore';
+import { openedModelRecord, useRunsStore } from './runsStore';
 import { useTrainingStore } from './trainingStore';
+import { useUiStore } from './uiStore';
 
 /**
  * Whether start-up loads the last kept model into the worker at once, or (the default) on the
@@ -60,12 +63,10 @@ export const useModelStore = defineStore('model', () => {
     { flush: 'sync' },
   );
 
-  /** "hidden-layer, run 3", or "hidden-layer (opened from a file)". */
+  /** "hidden-layer · run 3", "mnist-cnn · from mnist-cnn.zip" (`runNames.ts`). */
   const label = computed(() => {
     const s = subject.value;
     if (!s) return undefined;
-    if (training.model?.runId === s.runId && training.model.source === 'import')
-      return `${s.doc.name} (opened from a file)`;
     return runs.runLabel(s.runId) ?? s.doc.name;
   });
 
@@ -90,7 +91,10 @@ export const useModelStore = defineStore('model', () => {
     void fit();
   }
 
-  /** Train the graph on the canvas; says why not when it has errors or a run is on. */
+  /**
+   * Train the graph on the canvas, with the Train tab on show (its progress and curves), as the
+   * toolbar's Train does; says why not when it has errors or a run is on.
+   */
   function trainThisGraph(): void {
     if (training.active) return;
     const errors = graph.analysis.diagnostics.filter((d) => d.severity === 'error');
@@ -98,7 +102,41 @@ export const useModelStore = defineStore('model', () => {
       notices.notify('warning', 'This graph cannot be trained yet', errors[0]!.message);
       return;
     }
+    useUiStore().showTrainTab();
     training.start(graph.doc);
+  }
+
+  /**
+   * A model opened from `fileName` (its graph already on the canvas) becomes the current model,
+   * and is kept like a run's: a record in the runs table saying where it came from, its weights
+   * with its graph and evaluation (within the same cap), so a reload brings it back. Resolves
+   * with why its weights could not be loaded, if not; a refused keep is only a notice.
+   */
+  async function openImported(
+    doc: GraphDocument,
+    weights: LayerWeights,
+    fileName: string,
+  ): Promise<string | undefined> {
+    const problem = await training.loadImported(doc, weights);
+    const id = training.runId;
+    if (problem || !id || training.model?.runId !== id) return problem;
+    await runs.add(openedModelRecord(id, doc, fileName, training.evaluation?.accuracy ?? Number.NaN));
+    const outcome = await keepWorkerModel(
+      training.worker(),
+      id,
+      doc,
+      training.evaluation,
+      () => training.model?.runId === id,
+    );
+    await runs.refreshKept();
+    if (outcome && !outcome.ok) {
+      notices.notify(
+        'warning',
+        `The weights of ${runs.runLabel(id) ?? doc.name} were not kept`,
+        `${outcome.reason} The model works until the page is reloaded; delete older runs to make room.`,
+      );
+    }
+    return undefined;
   }
 
   /** The runs table's "Open this model": its graph onto the canvas, its weights and results back. */
@@ -110,11 +148,7 @@ export const useModelStore = defineStore('model', () => {
       return false;
     };
     // The graph goes on the canvas first; the weights follow into the worker.
-    const opened = await training.openKept(
-      runId,
-      runs.runs.find((r) => r.id === runId),
-      false,
-    );
+    const opened = await training.openKept(runId, runs.record(runId), false);
     if (!opened.doc) return refuse(opened.reason);
     graph.load(structuredClone(opened.doc), `Open the model of ${name}`);
     void fit();
@@ -137,11 +171,7 @@ export const useModelStore = defineStore('model', () => {
       if (!runs.loaded) await runs.load();
       const [last] = await sharedModelStorage().list();
       if (!last) return;
-      const opened = await training.openKept(
-        last.runId,
-        runs.runs.find((r) => r.id === last.runId),
-        restoreEagerly(),
-      );
+      const opened = await training.openKept(last.runId, runs.record(last.runId), restoreEagerly());
       if (opened.reason)
         notices.notify('warning', 'The last trained model could not be restored', opened.reason);
     } catch (e) {
@@ -158,6 +188,7 @@ export const useModelStore = defineStore('model', () => {
     notice,
     openTrainedGraph,
     trainThisGraph,
+    openImported,
     openRun,
     restoreLast,
   };

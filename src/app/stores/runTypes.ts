@@ -33,6 +33,11 @@ export interface RunRecord extends Omit<RunSummary, 'runId' | 'status'> {
   reduction?: 'sum' | 'mean';
   curves: Curves;
   validation: ValidationPoint[];
+  /**
+   * Set on the record of a model opened from a file (its name, `mnist-cnn.zip`), not trained
+   * here: it has a test accuracy and kept weights, but no steps, time or curves.
+   */
+  openedFrom?: string;
 }
 
 /**

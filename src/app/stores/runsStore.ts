@@ -2,13 +2,18 @@
  * Every training run, kept across reloads in IndexedDB: what was trained (graph name and
  * hash, settings), where (backend), how it went (time, accuracies, curves), and whether its
  * weights are still kept (`modelStorage.ts`, bounded, so older runs lose theirs). Selected
- * runs are compared in a table and overlaid charts; the table exports as CSV.
+ * runs are compared in a table and overlaid charts; the table exports as CSV. Models opened
+ * from files are kept the same way (their record says which file), listed apart from the
+ * runs: they were not trained here, so they are neither numbered, compared nor exported as runs.
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import { createStore, del, entries, set } from 'idb-keyval';
+import type { GraphDocument } from '../../core/document';
+import { graphHash, structureHash } from '../../core/graphHash';
 import { formatDuration, formatPercent } from '../../core/util/format';
 import { sharedModelStorage } from '../modelStorage';
+import { runName } from './runNames';
 import type { Curves, RunRecord } from './runTypes';
 
 /** Curves are thinned to at most this many points when a run is stored. */
@@ -24,6 +29,46 @@ function thin(c: Curves): Curves {
     step: pick.map((i) => c.step[i]!),
     loss: pick.map((i) => c.loss[i]!),
     batchAccuracy: pick.map((i) => c.batchAccuracy[i]!),
+  };
+}
+
+/** The loss's reduction over the batch, as the runs table shows it. */
+export function lossReduction(doc: GraphDocument): 'sum' | 'mean' {
+  return doc.nodes.find((n) => n.type === 'loss')?.params.reduction === 'sum' ? 'sum' : 'mean';
+}
+
+/**
+ * The record of a model opened from `fileName`: its graph and settings, and the test accuracy
+ * the worker measured when it loaded it; nothing of training (it happened elsewhere).
+ */
+export function openedModelRecord(
+  id: string,
+  doc: GraphDocument,
+  fileName: string,
+  testAccuracy: number,
+  createdAt = Date.now(),
+): RunRecord {
+  return {
+    id,
+    createdAt,
+    graphName: doc.name,
+    graphHash: graphHash(doc),
+    structureHash: structureHash(doc),
+    training: doc.training,
+    reduction: lossReduction(doc),
+    backend: '',
+    status: 'completed',
+    message: undefined,
+    steps: 0,
+    totalSteps: 0,
+    seconds: 0,
+    stepsPerSecond: 0,
+    trainAccuracy: Number.NaN,
+    validationAccuracy: Number.NaN,
+    testAccuracy,
+    curves: { step: [], loss: [], batchAccuracy: [] },
+    validation: [],
+    openedFrom: fileName,
   };
 }
 
@@ -79,7 +124,10 @@ export function runsToCsv(runs: readonly RunRecord[]): string {
 }
 
 export const useRunsStore = defineStore('runs', () => {
+  /** Training runs, newest first. */
   const runs = shallowRef<RunRecord[]>([]);
+  /** Models opened from files and kept, newest first. */
+  const opened = shallowRef<RunRecord[]>([]);
   const selected = ref<string[]>([]);
   const loaded = ref(false);
   const selectedRuns = computed(() => runs.value.filter((r) => selected.value.includes(r.id)));
@@ -95,21 +143,28 @@ export const useRunsStore = defineStore('runs', () => {
     }
   }
 
-  /** "beginner, run 3": the graph and the run's number, counted from the oldest kept run. */
+  /** "beginner · run 3", "mnist-cnn · from mnist-cnn.zip" (`runNames.ts`); undefined if unknown. */
   function runLabel(id: string): string | undefined {
-    const i = runs.value.findIndex((r) => r.id === id);
-    return i < 0 ? undefined : `${runs.value[i]!.graphName}, run ${runs.value.length - i}`;
+    return runName(id, runs.value, opened.value);
+  }
+
+  /** The record of a run or an opened model. */
+  function record(id: string): RunRecord | undefined {
+    return runs.value.find((r) => r.id === id) ?? opened.value.find((r) => r.id === id);
   }
 
   async function load(): Promise<void> {
     try {
       const all = await entries<string, RunRecord>(db());
-      runs.value = all
+      const records = all
         .map(([, r]) => r)
         .filter((r) => r && typeof r.id === 'string')
         .sort((a, b) => b.createdAt - a.createdAt);
+      runs.value = records.filter((r) => r.openedFrom === undefined);
+      opened.value = records.filter((r) => r.openedFrom !== undefined);
     } catch {
       runs.value = [];
+      opened.value = [];
     }
     await refreshKept();
     loaded.value = true;
@@ -117,13 +172,18 @@ export const useRunsStore = defineStore('runs', () => {
 
   async function add(run: RunRecord): Promise<void> {
     const stored: RunRecord = { ...run, curves: thin(run.curves), validation: [...run.validation] };
-    runs.value = [stored, ...runs.value.filter((r) => r.id !== run.id)];
-    if (!selected.value.includes(run.id)) selected.value = [run.id, ...selected.value].slice(0, 6);
+    if (stored.openedFrom !== undefined) {
+      opened.value = [stored, ...opened.value.filter((r) => r.id !== run.id)];
+    } else {
+      runs.value = [stored, ...runs.value.filter((r) => r.id !== run.id)];
+      if (!selected.value.includes(run.id)) selected.value = [run.id, ...selected.value].slice(0, 6);
+    }
     await set(run.id, JSON.parse(JSON.stringify(stored)), db());
   }
 
   async function remove(id: string): Promise<void> {
     runs.value = runs.value.filter((r) => r.id !== id);
+    opened.value = opened.value.filter((r) => r.id !== id);
     selected.value = selected.value.filter((s) => s !== id);
     await del(id, db());
     await sharedModelStorage()
@@ -138,5 +198,19 @@ export const useRunsStore = defineStore('runs', () => {
       : [...selected.value, id];
   }
 
-  return { runs, selected, selectedRuns, loaded, kept, load, add, remove, toggle, refreshKept, runLabel };
+  return {
+    runs,
+    opened,
+    selected,
+    selectedRuns,
+    loaded,
+    kept,
+    load,
+    add,
+    remove,
+    toggle,
+    refreshKept,
+    runLabel,
+    record,
+  };
 });

@@ -19,11 +19,11 @@ import type { TrainProgress, ValidationPoint } from '../../training/types';
 import { zipModel } from '../../core/exchange/modelArchive';
 import type { LayerWeights } from '../../training/weights';
 import type { BackendChoice, EvaluationSummary, RunSummary } from '../../worker/protocol';
-import { openPayload, payloadOf } from '../modelPayload';
+import { keepWorkerModel, openPayload } from '../modelPayload';
 import { sharedModelStorage } from '../modelStorage';
 import { createTrainingWorker, type TrainingWorkerClient } from '../workerClient';
 import { useNoticeStore } from './noticeStore';
-import { useRunsStore } from './runsStore';
+import { lossReduction, useRunsStore } from './runsStore';
 import type { Curves, RunRecord, RunStatus, TrainedModel } from './runTypes';
 
 const BACKEND_KEY = 'tensorweave.backend';
@@ -136,7 +136,7 @@ export const useTrainingStore = defineStore('training', () => {
       graphHash: graphHash(doc),
       structureHash: structureHash(doc),
       training: doc.training,
-      reduction: doc.nodes.find((n) => n.type === 'loss')?.params.reduction === 'sum' ? 'sum' : 'mean',
+      reduction: lossReduction(doc),
       backend: s?.backend ?? ('backend' in state.value ? state.value.backend : ''),
       status,
       message: s?.message ?? (status === 'interrupted' ? 'The page was closed while it trained.' : undefined),
@@ -156,14 +156,10 @@ export const useTrainingStore = defineStore('training', () => {
   async function keepWeights(s: RunSummary, e: EvaluationSummary | undefined): Promise<void> {
     const doc = requested.get(s.runId)?.doc;
     if (!doc || s.status === 'failed' || s.steps === 0 || !client) return;
-    const answer = await client.exportModel();
     // The worker must still hold this run's model, or the weights would be another's.
-    if (!answer.artifacts || model.value?.runId !== s.runId) return;
+    const outcome = await keepWorkerModel(client, s.runId, doc, e, () => model.value?.runId === s.runId);
+    if (!outcome) return;
     const runs = useRunsStore();
-    const outcome = await kept().save(
-      { runId: s.runId, savedAt: Date.now(), graphName: doc.name },
-      payloadOf(s.runId, answer.artifacts, doc, e),
-    );
     await runs.refreshKept();
     if (!outcome.ok) {
       useNoticeStore().notify(

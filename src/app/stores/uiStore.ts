@@ -9,6 +9,13 @@ export const useUiStore = defineStore('ui', () => {
   /** The palette and the side panel can be hidden to give the canvas the whole width. */
   const paletteVisible = ref(true);
   const sideVisible = ref(true);
+  /** The side panel's tab: the Inspector, or Train (settings, a run's progress and curves). */
+  const sidePanel = ref<'inspector' | 'train'>('inspector');
+  /** Bring the Train tab into view, where a run that starts shows its progress. */
+  function showTrainTab(): void {
+    sidePanel.value = 'train';
+    sideVisible.value = true;
+  }
   const presetsOpen = ref(false);
   /** Open when a wire was released on empty canvas, or "Add node…" was chosen. */
   const quickAdd = ref<{
@@ -30,6 +37,8 @@ export const useUiStore = defineStore('ui', () => {
     helpOpen,
     paletteVisible,
     sideVisible,
+    sidePanel,
+    showTrainTab,
     presetsOpen,
     quickAdd,
     contextMenu,

@@ -59,6 +59,47 @@ export class TrainingPage {
     await this.page.getByTestId(`dock-tab-${tab}`).click();
   }
 
+  /**
+   * Wait until IndexedDB keeps at least `count` complete models (manifest entries). The database
+   * is looked for first: opening one that does not exist would create it without its stores.
+   */
+  async waitKeptModels(count = 1): Promise<void> {
+    await this.page.waitForFunction(
+      async (min) => {
+        if (!(await indexedDB.databases()).some((d) => d.name === 'tensorweave-models')) return false;
+        return new Promise<boolean>((resolve) => {
+          const req = indexedDB.open('tensorweave-models');
+          req.onsuccess = () => {
+            const tx = req.result.transaction('manifest', 'readonly');
+            const entries = tx.objectStore('manifest').count();
+            entries.onsuccess = () => (req.result.close(), resolve(entries.result >= min));
+          };
+          req.onerror = () => resolve(false);
+        });
+      },
+      count,
+      { timeout: 60_000 },
+    );
+  }
+
+  /** Draw a "1" (one stroke down the middle of the pad) and read the network's answer. */
+  async drawOne(): Promise<string> {
+    await this.dockTab('draw');
+    const { x, y, width, height } = (await this.page.getByTestId('digit-pad-canvas').boundingBox())!;
+    const { mouse } = this.page;
+    await mouse.move(x + width / 2, y + height * 0.15);
+    await mouse.down();
+    await mouse.move(x + width / 2, y + height * 0.87, { steps: 12 });
+    await mouse.up();
+    const pad = this.page.getByTestId('digit-pad');
+    await this.page.waitForFunction(
+      () => /Prediction: \d/.test(document.querySelector('[data-testid="digit-pad"]')?.textContent ?? ''),
+      undefined,
+      { timeout: 30_000 },
+    );
+    return (await pad.textContent())!;
+  }
+
   async workerTensors(): Promise<number> {
     return this.page.evaluate(async () => {
       const api = (window as unknown as { tensorweave: { workerMemory(): Promise<{ numTensors: number }> } })

@@ -60,6 +60,19 @@ describe('the import client', () => {
     expect(FakeImportWorker.made).toHaveLength(1);
   });
 
+  it('says which file a trained model came from (the runs table names an opened model by it)', async () => {
+    const dir = 'test/fixtures/external/tfjs-keras2-mlp-88v88';
+    const client = createImportClient(() => new FakeImportWorker());
+    const opened = await client.openFiles([
+      new File([readFileSync(`${dir}/model.json`)], 'model.json'),
+      new File([readFileSync(`${dir}/group1-shard1of1.bin`)], 'group1-shard1of1.bin'),
+    ]);
+    expect(opened.ok && opened.value.weights !== undefined).toBe(true);
+    expect(opened.ok && opened.value.file).toBe('model.json');
+    const graph = await client.openFiles([new File([beginner], 'beginner.json')]);
+    expect(graph.ok && graph.value.file).toBeUndefined();
+  });
+
   it('refuses a file over the size limit before reading it', async () => {
     const client = createImportClient(() => new FakeImportWorker());
     const big = new File([new Uint8Array(6 * 2 ** 20)], 'big.json');

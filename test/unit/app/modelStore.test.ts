@@ -9,6 +9,7 @@ import type { GraphDocument } from '../../../src/core/document';
 import type { ModelArtifactsLike } from '../../../src/core/exchange/modelArchive';
 import { tf, useBackend } from '../../../src/cli/nodeEnv';
 import { saveArtifacts } from '../../../src/training/weights';
+import { openPayload, payloadOf } from '../../../src/app/modelPayload';
 import { sharedModelStorage } from '../../../src/app/modelStorage';
 import { PRESETS } from '../../../src/app/presets';
 import { useGraphStore } from '../../../src/app/stores/graphStore';
@@ -17,6 +18,7 @@ import { useNoticeStore } from '../../../src/app/stores/noticeStore';
 import { useRunsStore } from '../../../src/app/stores/runsStore';
 import type { RunRecord } from '../../../src/app/stores/runTypes';
 import { useTrainingStore } from '../../../src/app/stores/trainingStore';
+import { useUiStore } from '../../../src/app/stores/uiStore';
 import type { EvaluationSummary, RunSummary } from '../../../src/worker/protocol';
 import { FakeWorker, memoryStorage } from './fakes';
 
@@ -82,6 +84,18 @@ function answerExports(doc: GraphDocument): void {
 }
 let cleanups: (() => void)[] = [];
 
+/** The worker's answers to the last loadModel request: it now holds that model, evaluated. */
+function answerLoad(accuracy: number): void {
+  const request = worker().last('loadModel');
+  worker().reply({ type: 'currentModel', runId: request.runId });
+  worker().reply({
+    type: 'modelLoaded',
+    requestId: request.requestId,
+    evaluation: evaluation(accuracy),
+    backend: 'wasm',
+  });
+}
+
 /** Train `doc` through the fake worker to the end: the page sees what a real run sends. */
 async function trainToEnd(doc: GraphDocument, accuracy = 0.82): Promise<string> {
   const training = useTrainingStore();
@@ -134,7 +148,7 @@ describe('the trained model and the canvas', () => {
     const model = useModelStore();
     graph.reset(preset('beginner'));
     await trainToEnd(graph.doc);
-    expect(model.label).toBe('beginner, run 1');
+    expect(model.label).toBe('beginner · run 1');
     expect(model.notice).toBeUndefined();
 
     graph.moveNodes([{ id: 'dense', position: { x: 10, y: 400 } }]);
@@ -153,7 +167,7 @@ describe('the trained model and the canvas', () => {
     await nextTick();
     expect(graph.doc.name).toBe('beginner');
     expect(model.notice).toBeUndefined();
-    expect(graph.undoLabel).toBe('Open the trained graph (beginner, run 1)');
+    expect(graph.undoLabel).toBe('Open the trained graph (beginner · run 1)');
     graph.undo();
     await nextTick();
     expect(graph.doc.name).toBe('hidden-layer');
@@ -210,7 +224,7 @@ describe('kept models', () => {
     await model.restoreLast();
     // The kept evaluation shows, and the banner says whose it is (no count: the reload forgot).
     expect(training.evaluation?.accuracy).toBe(0.875);
-    expect(model.label).toBe('beginner, run 1');
+    expect(model.label).toBe('beginner · run 1');
     expect(model.notice).toBe('Trained as beginner — these results belong to that graph.');
     // Nothing is loaded into a worker until a view asks.
     expect(FakeWorker.instances).toHaveLength(0);
@@ -222,13 +236,7 @@ describe('kept models', () => {
     expect(request.runId).toBe(runId);
     expect(request.document.name).toBe('beginner');
     expect(new Map(request.weights).get('dense')!.map((w) => w.shape)).toEqual([[784, 10], [10]]);
-    worker().reply({ type: 'currentModel', runId });
-    worker().reply({
-      type: 'modelLoaded',
-      requestId: request.requestId,
-      evaluation: evaluation(0.875),
-      backend: 'wasm',
-    });
+    answerLoad(0.875);
     await vi.waitFor(() => worker().last('predict'));
     worker().reply({
       type: 'prediction',
@@ -254,17 +262,11 @@ describe('kept models', () => {
     await vi.waitFor(() => expect(worker().last('loadModel').runId).toBe(first));
     expect(graph.doc.name).toBe('beginner');
     expect(training.evaluation?.accuracy).toBe(0.9);
-    worker().reply({ type: 'currentModel', runId: first });
-    worker().reply({
-      type: 'modelLoaded',
-      requestId: worker().last('loadModel').requestId,
-      evaluation: evaluation(0.9),
-      backend: 'wasm',
-    });
+    answerLoad(0.9);
     await expect(opening).resolves.toBe(true);
-    expect(model.label).toBe('beginner, run 1');
+    expect(model.label).toBe('beginner · run 1');
     expect(model.notice).toBeUndefined();
-    expect(useNoticeStore().notices.at(-1)?.title).toBe('Opened the model of beginner, run 1');
+    expect(useNoticeStore().notices.at(-1)?.title).toBe('Opened the model of beginner · run 1');
   });
 
   it('keeps the weights of the last runs only (the localStorage cap), evicting the oldest', async () => {
@@ -278,7 +280,7 @@ describe('kept models', () => {
     expect(runs.runs.map((r: RunRecord) => r.id)).toEqual([second, first]);
     await expect(useModelStore().openRun(first)).resolves.toBe(false);
     expect(useNoticeStore().notices.at(-1)).toMatchObject({
-      title: 'Could not open the model of beginner, run 1',
+      title: 'Could not open the model of beginner · run 1',
       message: 'Its weights were not kept.',
     });
   });
@@ -297,11 +299,124 @@ describe('kept models', () => {
     const notices = useNoticeStore();
     await vi.waitFor(() => expect(notices.notices.length).toBeGreaterThan(0));
     expect(notices.notices.at(-1)).toMatchObject({
-      title: 'The weights of beginner, run 1 were not kept',
+      title: 'The weights of beginner · run 1 were not kept',
       message:
         'Its weights (31 KB) are more than the 10 KB this browser lets Tensorweave keep. Its results stay in the Runs table; delete older runs to make room.',
     });
     expect(useRunsStore().runs.map((r) => r.id)).toEqual([runId]);
     expect(useRunsStore().kept.size).toBe(0);
+  });
+});
+
+/** A preset's graph and weights as a model file would give them (read back through the importer). */
+async function modelFile(id: string) {
+  const doc = preset(id);
+  const opened = await openPayload(payloadOf('file', artifacts.get(doc.name)!, doc, undefined));
+  if (!opened.ok) throw new Error(opened.error);
+  return opened.value;
+}
+
+/** Open a model file through the fake worker, which loads it and reports its test accuracy. */
+async function openModelFile(id: string, fileName: string, accuracy: number): Promise<string> {
+  const { doc, weights } = await modelFile(id);
+  useGraphStore().load(doc);
+  const opening = useModelStore().openImported(doc, weights, fileName);
+  await vi.waitFor(() => worker().last('loadModel'));
+  const request = worker().last('loadModel');
+  answerExports(doc);
+  answerLoad(accuracy);
+  await expect(opening).resolves.toBeUndefined();
+  return request.runId;
+}
+
+describe('a model opened from a file', () => {
+  it('is kept like a run’s: after a reload it is the current model again, named by its file, and predicts', async () => {
+    const id = await openModelFile('hidden-layer', 'mnist-hidden.zip', 0.966);
+    const runs = useRunsStore();
+    await vi.waitFor(() => expect(runs.kept.has(id)).toBe(true));
+    expect(useModelStore().label).toBe('hidden-layer · from mnist-hidden.zip');
+    // An opened model, not a run: listed apart, with its file and the accuracy measured on load.
+    expect(runs.runs).toEqual([]);
+    expect(runs.opened).toHaveLength(1);
+    expect(runs.opened[0]).toMatchObject({
+      id,
+      graphName: 'hidden-layer',
+      openedFrom: 'mnist-hidden.zip',
+      testAccuracy: 0.966,
+      steps: 0,
+      status: 'completed',
+    });
+    const [entry] = await sharedModelStorage().list();
+    expect(entry).toMatchObject({ runId: id, graphName: 'hidden-layer' });
+
+    reload();
+    FakeWorker.reset();
+    const training = useTrainingStore();
+    const model = useModelStore();
+    useGraphStore().reset(preset('beginner'));
+    await model.restoreLast();
+    expect(training.evaluation?.accuracy).toBe(0.966);
+    expect(model.label).toBe('hidden-layer · from mnist-hidden.zip');
+    expect(model.notice).toBe('Trained as hidden-layer — these results belong to that graph.');
+    expect(useRunsStore().opened.map((r) => r.openedFrom)).toEqual(['mnist-hidden.zip']);
+
+    const answer = training.predict(new Float32Array(784));
+    await vi.waitFor(() => worker().last('loadModel'));
+    const request = worker().last('loadModel');
+    expect(request.runId).toBe(id);
+    expect(request.document.name).toBe('hidden-layer');
+    expect(new Map(request.weights).get('hidden')!.map((w) => w.shape)).toEqual([[784, 625], [625]]);
+    answerLoad(0.966);
+    await vi.waitFor(() => worker().last('predict'));
+    worker().reply({
+      type: 'prediction',
+      requestId: worker().last('predict').requestId,
+      probabilities: [0.9],
+    });
+    await expect(answer).resolves.toEqual([0.9]);
+  });
+
+  it('counts against the cap like a run: a later run evicts its weights first, and the runs keep their numbers', async () => {
+    reload(memoryStorage({ 'tensorweave.keptModels': '1' }));
+    const opened = await openModelFile('beginner', 'model.json', 0.92);
+    const runs = useRunsStore();
+    await vi.waitFor(() => expect([...runs.kept]).toEqual([opened]));
+    const graph = useGraphStore();
+    graph.reset(preset('beginner'));
+    const run = await trainToEnd(graph.doc);
+    await vi.waitFor(() => expect([...runs.kept]).toEqual([run]));
+    // Its record stays (the table says its weights were not kept); the run is still run 1.
+    expect(runs.opened.map((r) => r.id)).toEqual([opened]);
+    expect(runs.runLabel(run)).toBe('beginner · run 1');
+    await expect(useModelStore().openRun(opened)).resolves.toBe(false);
+    expect(useNoticeStore().notices.at(-1)).toMatchObject({
+      title: 'Could not open the model of beginner · from model.json',
+      message: 'Its weights were not kept.',
+    });
+  });
+});
+
+describe('Train this graph', () => {
+  it('starts the canvas’s graph with the Train tab on show, where its progress is', async () => {
+    const graph = useGraphStore();
+    graph.reset(preset('beginner'));
+    await trainToEnd(graph.doc);
+    graph.load(preset('hidden-layer'));
+    const ui = useUiStore();
+    ui.sideVisible = false;
+    expect(ui.sidePanel).toBe('inspector');
+    useModelStore().trainThisGraph();
+    expect(ui.sidePanel).toBe('train');
+    expect(ui.sideVisible).toBe(true);
+    expect(worker().last('train').document.name).toBe('hidden-layer');
+  });
+
+  it('leaves the tab alone when the graph cannot be trained, and says why', () => {
+    const graph = useGraphStore();
+    graph.reset(preset('beginner'));
+    graph.removeNodes(['input']);
+    useModelStore().trainThisGraph();
+    expect(useUiStore().sidePanel).toBe('inspector');
+    expect(useNoticeStore().notices.at(-1)?.title).toBe('This graph cannot be trained yet');
   });
 });

@@ -3,7 +3,8 @@ import { clear, createStore, entries, set } from 'idb-keyval';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultTraining } from '../../../src/core/document';
-import { runsToCsv, useRunsStore } from '../../../src/app/stores/runsStore';
+import { PRESETS } from '../../../src/app/presets';
+import { openedModelRecord, runsToCsv, useRunsStore } from '../../../src/app/stores/runsStore';
 import type { RunRecord } from '../../../src/app/stores/runTypes';
 
 /** The runs store's IndexedDB store, opened a second time to look inside. */
@@ -100,6 +101,35 @@ describe('runs store', () => {
     expect(runs.runs.map((r) => r.id)).toEqual(['keep']);
     expect(runs.selected).toEqual(['keep']);
     expect((await entries(runsDb)).map(([k]) => k)).toEqual(['keep']);
+  });
+
+  it('keeps an opened model apart from the runs: unnumbered, unselected, named by its file', async () => {
+    const beginner = structuredClone(PRESETS.find((p) => p.id === 'beginner')!.doc);
+    const runs = useRunsStore();
+    await runs.add(record('run-a', 1));
+    await runs.add(openedModelRecord('import-x', beginner, 'mnist-beginner.zip', 0.921, 2));
+    await runs.add(record('run-b', 3, { graphName: 'hidden-layer' }));
+    // Nothing to compare: it has no curves.
+    expect(runs.selected).toEqual(['run-b', 'run-a']);
+    const again = reload();
+    await again.load();
+    expect(again.runs.map((r) => r.id)).toEqual(['run-b', 'run-a']);
+    expect(again.opened).toEqual([
+      expect.objectContaining({
+        id: 'import-x',
+        graphName: 'beginner',
+        openedFrom: 'mnist-beginner.zip',
+        testAccuracy: 0.921,
+        reduction: 'sum',
+        steps: 0,
+      }),
+    ]);
+    expect(again.runLabel('run-b')).toBe('hidden-layer · run 2');
+    expect(again.runLabel('import-x')).toBe('beginner · from mnist-beginner.zip');
+    expect(again.record('import-x')?.openedFrom).toBe('mnist-beginner.zip');
+    await again.remove('import-x');
+    expect(again.opened).toEqual([]);
+    expect((await entries(runsDb)).map(([k]) => k).sort()).toEqual(['run-a', 'run-b']);
   });
 
   it('skips stored values that are not runs', async () => {
