@@ -8,6 +8,7 @@
 import type { NodeAnalysis } from '../../analyze';
 import type { LayerWeights } from '../importTrainedModel';
 import { err, ok, type Result } from '../../result';
+import { kernelToOihw, samePads } from './onnxNodes';
 import { floatTensor, int64Tensor } from './onnxTensors';
 import { floatAttribute, intAttribute, intsAttribute, trainedWeights, type OnnxWriter } from './onnxWriter';
 
@@ -19,16 +20,6 @@ export const PICTURE_NODE_TYPES: readonly string[] = [
   'batchNorm',
   'reshape',
 ];
-
-/**
- * Padding before and after one side, as tfjs computes 'same': enough for every output position,
- * half before, the rest (the odd one) after. Zero for 'valid'.
- */
-export function samePads(side: number, out: number, size: number, stride: number): [number, number] {
-  const total = Math.max((out - 1) * stride + size - side, 0);
-  const before = Math.floor(total / 2);
-  return [before, total - before];
-}
 
 /** `kernel_shape`, `strides` and `pads` of a square window over the node's input picture. */
 function windowAttributes(node: NodeAnalysis, size: number, stride: number) {
@@ -42,17 +33,6 @@ function windowAttributes(node: NodeAnalysis, size: number, stride: number) {
     intsAttribute('strides', [stride, stride]),
     intsAttribute('pads', [top, left, bottom, right]),
   ];
-}
-
-/** `[kh, kw, in, out]` (tfjs) → `[out, in, kh, kw]` (ONNX Conv's W). */
-export function kernelToOihw(data: Float32Array, [kh, kw, cin, cout]: number[]): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let y = 0; y < kh!; y++)
-    for (let x = 0; x < kw!; x++)
-      for (let i = 0; i < cin!; i++)
-        for (let o = 0; o < cout!; o++)
-          out[((o * cin! + i) * kh! + y) * kw! + x] = data[((y * kw! + x) * cin! + i) * cout! + o]!;
-  return out;
 }
 
 function conv(w: OnnxWriter, node: NodeAnalysis, source: string, weights: LayerWeights): Result<void> {
