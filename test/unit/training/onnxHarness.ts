@@ -88,11 +88,12 @@ export class OnnxHarness {
     return compiled;
   }
 
-  /** The first `count` test images, as values in [0, 1]. */
-  images(): Float32Array {
-    return tf.tidy(
+  /** The first `count` test images, as values in [0, 1] (or those mapped by `pixel`). */
+  images(pixel?: (v: number) => number): Float32Array {
+    const values = tf.tidy(
       () => makeBatch(tf, this.data.test, undefined, 0, this.count, [784]).xs.dataSync() as Float32Array,
     );
+    return pixel ? values.map(pixel) : values;
   }
 
   /** The first `count` test labels. */
@@ -100,11 +101,11 @@ export class OnnxHarness {
     return Array.from(this.data.test.labels.subarray(0, this.count));
   }
 
-  tfjsPredict(compiled: CompiledGraph, exampleShape: number[]): Float32Array {
+  tfjsPredict(compiled: CompiledGraph, exampleShape: number[], pixel?: (v: number) => number): Float32Array {
     return tf.tidy(
       () =>
         (
-          compiled.model.predict(tf.tensor(this.images(), [this.count, ...exampleShape])) as ReturnType<
+          compiled.model.predict(tf.tensor(this.images(pixel), [this.count, ...exampleShape])) as ReturnType<
             typeof tf.tensor
           >
         ).dataSync() as Float32Array,
@@ -115,10 +116,15 @@ export class OnnxHarness {
    * onnxruntime-web's predictions of the images, `batch` at a time (a file made for batches of
    * exactly one takes one).
    */
-  async ortPredict(bytes: Uint8Array, exampleShape: number[], batch = this.count): Promise<Float32Array> {
+  async ortPredict(
+    bytes: Uint8Array,
+    exampleShape: number[],
+    batch = this.count,
+    pixel?: (v: number) => number,
+  ): Promise<Float32Array> {
     const session = await ort.InferenceSession.create(bytes);
     try {
-      const images = this.images();
+      const images = this.images(pixel);
       const size = images.length / this.count;
       const parts: Float32Array[] = [];
       for (let start = 0; start < this.count; start += batch) {
