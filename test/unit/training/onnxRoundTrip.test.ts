@@ -4,21 +4,17 @@
  * test images.
  */
 import { readFileSync } from 'node:fs';
-import * as ort from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGraph } from '../../../src/core/analyze';
-import { compileGraph, type CompiledGraph } from '../../../src/core/compile';
 import type { GraphDocument } from '../../../src/core/document';
-import type { LayerWeights } from '../../../src/core/exchange/importTrainedModel';
 import { artifactsToOnnx, graphToOnnx } from '../../../src/core/exchange/onnx/exportOnnx';
 import { importOnnx } from '../../../src/core/exchange/onnx/importOnnx';
 import { onnx } from '../../../src/core/exchange/onnx/onnxTensors';
-import { nodeReadBytes, tf, useBackend } from '../../../src/cli/nodeEnv';
-import { loadMnist, makeBatch, type MnistData } from '../../../src/training/mnist';
+import { tf } from '../../../src/cli/nodeEnv';
 import { runSettingsOf } from '../../../src/training/options';
 import { train } from '../../../src/training/train';
-import { applyWeights, saveArtifacts } from '../../../src/training/weights';
+import { saveArtifacts } from '../../../src/training/weights';
 import { edge, graph, loadPreset, node } from '../core/fixtures';
+import { maxDifference, OnnxHarness, randomWeights } from './onnxHarness';
 
 const IMAGES = 1000;
 const TOLERANCE = 1e-5;
@@ -66,79 +62,20 @@ function everyNodeType(): GraphDocument {
   );
 }
 
-/** Seeded weights of every shape the graph needs, biases included (a fresh init has zero biases). */
-function randomWeights(doc: GraphDocument, seed: number): LayerWeights {
-  let state = seed;
-  const next = () => ((state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.2;
-  const weights: LayerWeights = new Map();
-  for (const [id, info] of analyzeGraph(doc).nodes) {
-    const specs = info.spec?.keras?.weights?.(info.params!, info.inputShapes) ?? [];
-    if (!specs.length) continue;
-    const tensors = specs.map((s) => ({
-      shape: s.shape,
-      data: Float32Array.from({ length: s.shape.reduce((a, b) => a * b, 1) }, next),
-    }));
-    weights.set(id, tensors);
-  }
-  return weights;
-}
-
 describe('ONNX ⇄ onnxruntime-web (Node, wasm)', () => {
-  let data: MnistData;
-  const opened: CompiledGraph[] = [];
-
-  beforeAll(async () => {
-    ort.env.wasm.numThreads = 1;
-    await useBackend('wasm');
-    data = await loadMnist(nodeReadBytes(), { validationCount: 5000 });
-  });
-  afterAll(() => opened.forEach((c) => c.dispose()));
-
-  const compile = (doc: GraphDocument, weights?: LayerWeights): CompiledGraph => {
-    const compiled = compileGraph(tf, doc, analyzeGraph(doc));
-    if (weights) applyWeights(tf, compiled, weights);
-    opened.push(compiled);
-    return compiled;
-  };
-
-  /** The first `IMAGES` test images, as values in [0, 1]. */
-  const images = (): Float32Array =>
-    tf.tidy(() => makeBatch(tf, data.test, undefined, 0, IMAGES, [784]).xs.dataSync() as Float32Array);
-
-  const tfjsPredict = (compiled: CompiledGraph, exampleShape: number[]): Float32Array =>
-    tf.tidy(
-      () =>
-        (
-          compiled.model.predict(tf.tensor(images(), [IMAGES, ...exampleShape])) as ReturnType<
-            typeof tf.tensor
-          >
-        ).dataSync() as Float32Array,
-    );
-
-  async function ortPredict(bytes: Uint8Array, exampleShape: number[]): Promise<Float32Array> {
-    const session = await ort.InferenceSession.create(bytes);
-    try {
-      const feeds = {
-        [session.inputNames[0]!]: new ort.Tensor('float32', images(), [IMAGES, ...exampleShape]),
-      };
-      const result = await session.run(feeds);
-      return result[session.outputNames[0]!]!.data as Float32Array;
-    } finally {
-      await session.release();
-    }
-  }
-
-  function maxDifference(a: Float32Array, b: Float32Array): number {
-    expect(a.length).toBe(b.length);
-    return a.reduce((worst, v, i) => Math.max(worst, Math.abs(v - b[i]!)), 0);
-  }
+  const h = new OnnxHarness(IMAGES);
+  beforeAll(() => h.setUp());
+  afterAll(() => h.dispose());
+  const compile = h.compile.bind(h);
+  const tfjsPredict = h.tfjsPredict.bind(h);
+  const ortPredict = h.ortPredict.bind(h);
 
   it('exports a briefly trained hidden-layer model that onnxruntime runs to within 1e-5 on 1,000 test images', async () => {
     const doc = loadPreset('hidden-layer');
     const trained = compile(doc);
     // The preset's own settings (SGD, learning rate 0.001, batches of 100), for 30 steps.
     const settings = { ...runSettingsOf(doc.training), duration: { unit: 'steps' as const, steps: 30 } };
-    await train(tf, trained, data, { ...settings, validationEvery: 0, evaluate: false });
+    await train(tf, trained, h.data, { ...settings, validationEvery: 0, evaluate: false });
     const bytes = artifactsToOnnx(await saveArtifacts(tf, trained), doc);
     if (!bytes.ok) throw new Error(bytes.error);
     const decoded = onnx.ModelProto.decode(bytes.value);

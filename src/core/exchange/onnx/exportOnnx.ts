@@ -4,22 +4,16 @@
  * inference; Dropout becomes nothing (it is the identity when not training) and the Loss node
  * becomes the graph's output: what feeds the loss is what the model predicts.
  */
-import { analyzeGraph } from '../../analyze';
+import { analyzeGraph, type NodeAnalysis } from '../../analyze';
 import type { GraphDocument } from '../../document';
 import { serializeDocument } from '../../parseDocument';
 import { err, ok, type Result } from '../../result';
 import type { LayerWeights } from '../importTrainedModel';
 import { METADATA_KEY, readWeights } from '../importLayersModel';
 import { WEIGHTS_BIN, type ModelArtifactsLike } from '../modelArchive';
-import {
-  floatTensor,
-  onnx,
-  type AttributeProto,
-  type ModelProtoFields,
-  type NodeProto,
-  type TensorProto,
-  type ValueInfoProto,
-} from './onnxTensors';
+import { writePictureNode } from './exportPictureOps';
+import { floatTensor, onnx, type ModelProtoFields, type ValueInfoProto } from './onnxTensors';
+import { intAttribute, OnnxWriter, trainedWeights } from './onnxWriter';
 
 /** The operator set we write: the first with Softmax over one axis, as Keras and tfjs have it. */
 export const ONNX_OPSET = 13;
@@ -34,12 +28,7 @@ const UNARY_OPS: Readonly<Record<string, string>> = {
   relu: 'Relu',
   tanh: 'Tanh',
   softmax: 'Softmax',
-  flatten: 'Flatten',
 };
-
-function intAttribute(name: string, value: number): AttributeProto {
-  return { name, type: onnx.AttributeProto.AttributeType.INT, i: value };
-}
 
 function valueInfo(name: string, dims: readonly (number | string)[]): ValueInfoProto {
   return {
@@ -53,6 +42,28 @@ function valueInfo(name: string, dims: readonly (number | string)[]): ValueInfoP
   };
 }
 
+/** Dense as ONNX: `Gemm` on a batch of vectors, `MatMul` (+ `Add`) on the last axis of a picture. */
+function writeDense(w: OnnxWriter, node: NodeAnalysis, from: string, weights: LayerWeights): Result<void> {
+  const trained = trainedWeights(node, weights);
+  if (!trained.ok) return trained;
+  const [kernel, bias] = trained.value;
+  const id = node.id;
+  const source = w.read(from, 'nhwc');
+  const kernelName = w.addInitializer(floatTensor(`${id}/kernel`, kernel!.shape, kernel!.data));
+  const biasInput = bias ? [w.addInitializer(floatTensor(`${id}/bias`, bias.shape, bias.data))] : [];
+  if (!w.isPicture(from)) {
+    // A batch of vectors: one Gemm, as torch.onnx.export writes a Linear layer.
+    w.add({ name: id, opType: 'Gemm', input: [source, kernelName, ...biasInput], output: [id] });
+  } else {
+    // Dense on the last axis of a picture: MatMul broadcasts over the leading axes.
+    const product = bias ? `${id}/matmul` : id;
+    w.add({ name: id, opType: 'MatMul', input: [source, kernelName], output: [product] });
+    if (bias) w.add({ name: `${id}/bias`, opType: 'Add', input: [product, ...biasInput], output: [id] });
+  }
+  w.define(id, id, w.isPicture(from));
+  return ok(undefined);
+}
+
 /**
  * The ONNX model of a valid graph with its trained weights (by node id: kernel, bias, as
  * `LayerWeights` holds them), or why not: an invalid graph, or weights missing or of the wrong
@@ -62,10 +73,7 @@ function valueInfo(name: string, dims: readonly (number | string)[]): ValueInfoP
 export function graphToOnnx(doc: GraphDocument, weights: LayerWeights): Result<Uint8Array> {
   const analysis = analyzeGraph(doc);
   if (!analysis.valid) return err('The graph has errors; only a valid graph can be exported to ONNX.');
-  const nodes: NodeProto[] = [];
-  const initializer: TensorProto[] = [];
-  /** The ONNX tensor that carries each node's output. */
-  const tensorOf = new Map<string, string>();
+  const w = new OnnxWriter();
   const inputs: ValueInfoProto[] = [];
   let output: ValueInfoProto | undefined;
 
@@ -80,82 +88,70 @@ export function graphToOnnx(doc: GraphDocument, weights: LayerWeights): Result<U
 
   for (const id of analysis.order.filter((n) => needed.has(n))) {
     const node = analysis.nodes.get(id)!;
-    const sources = incoming(id).map((from) => tensorOf.get(from)!);
+    const sources = incoming(id);
     const outShape = node.outputShape ?? [];
+    const picture = outShape.length === 3;
     switch (node.type) {
       case 'input':
         inputs.push(valueInfo(id, [BATCH, ...outShape]));
-        tensorOf.set(id, id);
+        w.define(id, id, picture);
         break;
       case 'dense': {
-        const values = weights.get(id);
-        const fanIn = node.inputShapes.in?.[0]?.at(-1) ?? 0;
-        const units = Number(node.params!.units);
-        const useBias = node.params!.useBias !== false;
-        const [kernel, bias] = values ?? [];
-        if (
-          !kernel ||
-          kernel.shape.join() !== [fanIn, units].join() ||
-          (useBias && bias?.shape.join() !== String(units))
-        )
-          return err(
-            `Dense "${id}" has no trained weights of shape [${fanIn}, ${units}]${useBias ? ` and [${units}]` : ''}.`,
-          );
-        initializer.push(floatTensor(`${id}/kernel`, kernel.shape, kernel.data));
-        if (useBias) initializer.push(floatTensor(`${id}/bias`, bias!.shape, bias!.data));
-        const biasInput = useBias ? [`${id}/bias`] : [];
-        if ((node.inputShapes.in?.[0]?.length ?? 0) === 1) {
-          // A batch of vectors: one Gemm, as torch.onnx.export writes a Linear layer.
-          nodes.push({
-            name: id,
-            opType: 'Gemm',
-            input: [sources[0]!, `${id}/kernel`, ...biasInput],
-            output: [id],
-          });
-        } else {
-          // Dense on the last axis of a picture: MatMul broadcasts over the leading axes.
-          const product = useBias ? `${id}/matmul` : id;
-          nodes.push({ name: id, opType: 'MatMul', input: [sources[0]!, `${id}/kernel`], output: [product] });
-          if (useBias)
-            nodes.push({ name: `${id}/bias`, opType: 'Add', input: [product, ...biasInput], output: [id] });
-        }
-        tensorOf.set(id, id);
+        const done = writeDense(w, node, sources[0]!, weights);
+        if (!done.ok) return done;
         break;
       }
       case 'dropout':
-        tensorOf.set(id, sources[0]!);
+        w.alias(id, sources[0]!);
         break;
       case 'add':
-        // Add takes two inputs; Sum is the same for any number.
-        nodes.push({ name: id, opType: sources.length === 2 ? 'Add' : 'Sum', input: sources, output: [id] });
-        tensorOf.set(id, id);
+      case 'concat': {
+        // Pictures all channels first stay so (Concat then joins ONNX's channel axis, 1).
+        const layout = sources.every((s) => w.isPicture(s) && w.layoutOf(s) === 'nchw') ? 'nchw' : 'nhwc';
+        const input = sources.map((s) => w.read(s, layout));
+        if (node.type === 'add')
+          // Add takes two inputs; Sum is the same for any number.
+          w.add({ name: id, opType: input.length === 2 ? 'Add' : 'Sum', input, output: [id] });
+        else
+          w.add({
+            name: id,
+            opType: 'Concat',
+            input,
+            output: [id],
+            attribute: [intAttribute('axis', layout === 'nchw' ? 1 : -1)],
+          });
+        w.define(id, id, picture, layout);
         break;
-      case 'concat':
-        nodes.push({
+      }
+      case 'flatten':
+        // ONNX flattens the axes in the order they are laid out, so ours (channels last) first.
+        w.add({
           name: id,
-          opType: 'Concat',
-          input: sources,
+          opType: 'Flatten',
+          input: [w.read(sources[0]!, 'nhwc')],
           output: [id],
-          attribute: [intAttribute('axis', -1)],
+          attribute: [intAttribute('axis', 1)],
         });
-        tensorOf.set(id, id);
+        w.define(id, id, false);
         break;
       case 'loss': {
         const shape = node.inputShapes.in?.[0] ?? [];
-        output = valueInfo(sources[0]!, [BATCH, ...shape]);
+        output = valueInfo(w.read(sources[0]!, 'nhwc'), [BATCH, ...shape]);
         break;
       }
       default: {
         const opType = UNARY_OPS[node.type];
-        if (!opType) return err(`Node "${id}" (${node.type}) has no ONNX operator.`);
+        if (!opType) {
+          const done = writePictureNode(w, node, sources[0]!, weights);
+          if (!done.ok) return done;
+          break;
+        }
+        // Element-wise operators work in whichever layout their input has.
+        const layout = w.layoutOf(sources[0]!);
         const attribute =
-          node.type === 'flatten'
-            ? [intAttribute('axis', 1)]
-            : node.type === 'softmax'
-              ? [intAttribute('axis', -1)]
-              : [];
-        nodes.push({ name: id, opType, input: sources, output: [id], attribute });
-        tensorOf.set(id, id);
+          node.type === 'softmax' ? [intAttribute('axis', picture && layout === 'nchw' ? 1 : -1)] : [];
+        w.add({ name: id, opType, input: [w.read(sources[0]!, layout)], output: [id], attribute });
+        w.define(id, id, picture, layout);
       }
     }
   }
@@ -169,7 +165,7 @@ export function graphToOnnx(doc: GraphDocument, weights: LayerWeights): Result<U
     producerName: 'Tensorweave',
     producerVersion: '1',
     docString: doc.description || undefined,
-    graph: { name: doc.name, node: nodes, initializer, input: inputs, output: [output] },
+    graph: { name: doc.name, node: w.nodes, initializer: w.initializer, input: inputs, output: [output] },
     metadataProps: [{ key: METADATA_KEY, value: serializeDocument(doc) }],
   };
   return ok(onnx.ModelProto.encode(model).finish());

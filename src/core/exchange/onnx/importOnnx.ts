@@ -66,6 +66,24 @@ function storedDocument(model: DecodedModel, imported: GraphDocument): GraphDocu
 }
 
 /**
+ * ONNX's BatchNormalization always scales and shifts; a stored BatchNorm without a learned
+ * scale or shift was exported with a scale of 1 and a shift of 0, which its weights leave out.
+ */
+function withoutFixedScaleShift(doc: GraphDocument, weights: LayerWeights): LayerWeights {
+  const out: LayerWeights = new Map(weights);
+  for (const node of doc.nodes.filter((n) => n.type === 'batchNorm')) {
+    const [gamma, beta, ...stats] = weights.get(node.id) ?? [];
+    if (!gamma || !beta) continue;
+    out.set(node.id, [
+      ...(node.params.scale === false ? [] : [gamma]),
+      ...(node.params.center === false ? [] : [beta]),
+      ...stats,
+    ]);
+  }
+  return out;
+}
+
+/**
  * The graph and weights of an ONNX model, or why it is refused: not ONNX, weights in an
  * external data file, operators Tensorweave does not have (named), or a graph that does not
  * fit MNIST. Never throws. The loss is not in the file: cross-entropy is assumed, with a note.
@@ -78,7 +96,7 @@ export function importOnnx(bytes: Uint8Array, modelName = 'imported ONNX model')
   const opset = model.value.opsetImport.find((o) => !o.domain || o.domain === 'ai.onnx');
   const converted = onnxToGraph(graph, opset ? toInt(opset.version) : 1);
   if (!converted.ok) return converted;
-  const { nodes, edges, weights, outputNode } = converted.value;
+  const { nodes, edges, outputNode } = converted.value;
   const lossId = nodes.some((n) => n.id === 'loss') ? 'loss_' : 'loss';
   nodes.push({
     id: lossId,
@@ -104,6 +122,7 @@ export function importOnnx(bytes: Uint8Array, modelName = 'imported ONNX model')
 
   const stored = storedDocument(model.value, imported);
   const doc = stored ?? imported;
+  const weights = stored ? withoutFixedScaleShift(stored, converted.value.weights) : converted.value.weights;
   const analysis = analyzeGraph(doc);
   const problem = analysis.diagnostics.find((d) => d.severity === 'error');
   if (problem) return err(`The ONNX model does not make a valid Tensorweave graph: ${problem.message}`);

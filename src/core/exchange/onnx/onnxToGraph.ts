@@ -8,8 +8,17 @@ import type { GraphEdge, GraphNode } from '../../document';
 import { IMAGE_SIDE, IMAGE_SIZE } from '../../mnist';
 import { err, ok, type Result } from '../../result';
 import type { LayerWeights } from '../importTrainedModel';
+import { convertPictureOp, PICTURE_OPS, type Flow } from './importPictureOps';
+import { convertFlattenOrReshape } from './importReshape';
 import { attribute, floatAttr, inputDims, intAttr, transpose } from './onnxNodes';
-import { readFloatTensor, readIntTensor, toInt, type GraphProto, type TensorProto } from './onnxTensors';
+import {
+  floatTensor,
+  readFloatTensor,
+  readIntTensor,
+  toInt,
+  type GraphProto,
+  type TensorProto,
+} from './onnxTensors';
 
 /** The operators Tensorweave can edit (Constant only as Reshape's target shape). */
 export const SUPPORTED_OPS: readonly string[] = [
@@ -27,6 +36,7 @@ export const SUPPORTED_OPS: readonly string[] = [
   'Identity',
   'Dropout',
   'Constant',
+  ...PICTURE_OPS,
 ];
 
 const ACTIVATIONS: Readonly<Record<string, string>> = {
@@ -36,17 +46,6 @@ const ACTIVATIONS: Readonly<Record<string, string>> = {
   Softmax: 'softmax',
 };
 
-/** A value flowing between operators: the node that computes it and its shape without the batch. */
-interface Flow {
-  node: string;
-  dims: number[];
-  /**
-   * Whether the file lays the value out as `dims` too, so that its last axis is ours. A
-   * [28, 28] or [1, 28, 28] input is our 28×28×1 picture only value for value.
-   */
-  exact: boolean;
-}
-
 export interface ConvertedOnnx {
   nodes: GraphNode[];
   edges: GraphEdge[];
@@ -54,6 +53,20 @@ export interface ConvertedOnnx {
   /** The node whose output the model returns (the Loss node is the caller's). */
   outputNode: string;
   notes: string[];
+}
+
+/** A constant float tensor reshaped by a constant int64 shape (−1 and 0 resolved), if both are. */
+function foldReshape(data: TensorProto | undefined, shape: TensorProto | undefined): TensorProto | undefined {
+  if (!data || !shape) return undefined;
+  const values = readFloatTensor(data);
+  const target = readIntTensor(shape);
+  if (!values.ok || !target.ok) return undefined;
+  const size = values.value.data.length;
+  const sides = target.value.map((d, i) => (d === 0 ? (values.value.shape[i] ?? 0) : d));
+  const known = sides.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+  const dims = sides.map((d) => (d === -1 ? size / known : d));
+  if (dims.reduce((a, b) => a * b, 1) !== size) return undefined;
+  return floatTensor(data.name ?? '', dims, values.value.data);
 }
 
 /**
@@ -95,7 +108,7 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
   const batch = graphInputs[0]!.type?.tensorType?.shape?.dim?.[0]?.dimValue;
   if (batch !== null && batch !== undefined && toInt(batch) > 0)
     notes.push(
-      `The ONNX model takes batches of exactly ${toInt(batch)} images; the imported graph takes any number.`,
+      `The ONNX model takes batches of exactly ${toInt(batch)} image${toInt(batch) === 1 ? '' : 's'}; the imported graph takes any number.`,
     );
   const flows = new Map<string, Flow>();
   /** MatMul outputs whose Dense node still waits for the Add of its bias. */
@@ -135,6 +148,7 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
     node: input,
     dims: dims.length === 1 ? dims : [IMAGE_SIDE, IMAGE_SIDE, 1],
     exact: dims.length === 1 || dims.join() === [IMAGE_SIDE, IMAGE_SIDE, 1].join(),
+    channelsFirst: dims.join() === [1, IMAGE_SIDE, IMAGE_SIDE].join(),
   });
 
   for (const op of ops) {
@@ -155,6 +169,10 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
     };
     const lastAxisAt = (i: number): Result<Flow> => {
       const f = flowAt(i);
+      if (f.ok && f.value.order)
+        return err(
+          `${label} works on a picture flattened channels first, whose values are in another order than Tensorweave's; only a Dense (Gemm, MatMul) can follow such a flattening.`,
+        );
       if (f.ok && !f.value.exact)
         return err(
           `${label} works on the last axis of a picture laid out unlike Tensorweave's 28×28×1; Tensorweave applies it only after flattening.`,
@@ -168,7 +186,15 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
           `${label} multiplies ${source.dims.at(-1)} values by a [${kernel.shape.join(', ')}] matrix.`,
         );
       const id = add('dense', { units, useBias: bias !== undefined }, name, [source]);
-      weights.set(id, [kernel, ...(bias ? [{ shape: [units], data: bias }] : [])]);
+      // The file's row i multiplies the file's value i, which is our value order[i].
+      const rows = source.order ? new Float32Array(kernel.data.length) : kernel.data;
+      source.order?.forEach((ours, i) =>
+        rows.set(kernel.data.subarray(i * units, (i + 1) * units), ours * units),
+      );
+      weights.set(id, [
+        { shape: kernel.shape, data: rows },
+        ...(bias ? [{ shape: [units], data: bias }] : []),
+      ]);
       flows.set(out, { node: id, dims: [...source.dims.slice(0, -1), units], exact: true });
       return ok(id);
     };
@@ -191,33 +217,16 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
       }
       case 'Flatten':
       case 'Reshape': {
-        const f = flowAt(0);
-        if (!f.ok) return f;
-        const size = f.value.dims.reduce((a, b) => a * b, 1);
-        if (op.opType === 'Flatten' && intAttr(op, 'axis', 1) !== 1)
-          return err(
-            `${label} flattens from axis ${intAttr(op, 'axis', 1)}; Tensorweave flattens from axis 1.`,
-          );
-        if (op.opType === 'Reshape') {
-          const shapeTensor = constAt(1);
-          if (!shapeTensor.ok) return shapeTensor;
-          const target = readIntTensor(shapeTensor.value);
-          if (!target.ok) return target;
-          const [batch, width] = target.value;
-          const flattens =
-            target.value.length === 2 &&
-            batch !== undefined &&
-            batch >= -1 &&
-            (width === -1 || width === size);
-          if (!flattens)
-            return err(`${label} reshapes to [${target.value.join(', ')}]; Tensorweave only flattens.`);
+        const folded =
+          op.opType === 'Reshape' && foldReshape(constants.get(ins[0] ?? ''), constants.get(ins[1] ?? ''));
+        if (folded) {
+          // A weight reshaped once, as CNTK writes its Dense kernels: the reshaped constant.
+          constants.set(out, { ...folded, name: out });
+          break;
         }
-        flows.set(
-          out,
-          f.value.dims.length === 1
-            ? f.value
-            : { node: add('flatten', {}, name, [f.value]), dims: [size], exact: true },
-        );
+        const made = convertFlattenOrReshape({ op, label, name, flowAt, constAt, add, weights });
+        if (!made.ok) return made;
+        flows.set(out, made.value);
         break;
       }
       case 'Gemm': {
@@ -256,7 +265,8 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
         break;
       }
       case 'MatMul': {
-        const a = lastAxisAt(0);
+        // A Dense takes on a flattening's order itself (its kernel rows are reordered).
+        const a = flows.get(ins[0] ?? '')?.order ? flowAt(0) : lastAxisAt(0);
         const b = constAt(1);
         if (!a.ok) return a;
         if (!b.ok) return b;
@@ -280,9 +290,15 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
             return err(`${label} adds a constant that is not the bias of a MatMul; Tensorweave cannot.`);
           const values = readFloatTensor(constants.get(ins[constIndex]!)!);
           if (!values.ok) return values;
-          const units = flows.get(product)!.dims.at(-1)!;
-          if (values.value.data.length !== units)
-            return err(`${label} adds ${values.value.data.length} values to ${units} units.`);
+          const flow = flows.get(product)!;
+          const units = flow.dims.at(-1)!;
+          // A convolution's bias is one value per channel, shaped to broadcast over [c, h, w].
+          const bias = values.value.shape.filter((d) => d !== 1);
+          const alongChannels = !flow.channelsFirst || values.value.shape.slice(-2).every((d) => d === 1);
+          if (values.value.data.length !== units || bias.length > 1 || !alongChannels)
+            return err(
+              `${label} adds values of shape [${values.value.shape.join(', ')}] to ${units} ${flow.channelsFirst ? 'channels' : 'units'}.`,
+            );
           biasless.delete(product);
           weights.get(id)!.push({ shape: [units], data: values.value.data });
           nodes.find((n) => n.id === id)!.params.useBias = true;
@@ -295,8 +311,11 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
           if (!f.ok) return f;
           sources.push(f.value);
         }
-        if (sources.some((s) => s.dims.join() !== sources[0]!.dims.join()))
-          return err(`${label} adds values of different shapes; Tensorweave adds only equal shapes.`);
+        const layoutOf = (f: Flow) => `${f.dims.join()} ${f.exact} ${f.channelsFirst} ${f.order?.join()}`;
+        if (sources.some((f) => layoutOf(f) !== layoutOf(sources[0]!)))
+          return err(
+            `${label} adds values of different shapes or layouts; Tensorweave adds only equal shapes laid out alike.`,
+          );
         flows.set(
           out,
           sources.length === 1
@@ -304,30 +323,47 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
             : {
                 node: add('add', {}, name, sources),
                 dims: sources[0]!.dims,
-                exact: sources.every((f) => f.exact),
+                exact: sources[0]!.exact,
+                channelsFirst: sources[0]!.channelsFirst,
+                order: sources[0]!.order,
               },
         );
         break;
       }
       case 'Concat': {
+        // Pictures held channels first join on ONNX's axis 1: our channels all the same.
+        const channelsFirst = ins.every((i) => flows.get(i)?.channelsFirst);
         const sources: Flow[] = [];
         for (let i = 0; i < ins.length; i++) {
-          const f = lastAxisAt(i);
+          const f = channelsFirst ? flowAt(i) : lastAxisAt(i);
           if (!f.ok) return f;
           sources.push(f.value);
         }
         const axis = intAttr(op, 'axis', -1);
         const lead = sources[0]!.dims.slice(0, -1);
-        if (axis !== -1 && axis !== lead.length + 1)
-          return err(`${label} joins axis ${axis}; Tensorweave joins the last axis.`);
+        if (!(channelsFirst ? [1, -3] : [-1, lead.length + 1]).includes(axis))
+          return err(`${label} joins axis ${axis}; Tensorweave joins the channels (the last axis).`);
         if (sources.some((f) => f.dims.slice(0, -1).join() !== lead.join()))
           return err(`${label} joins values whose leading axes differ.`);
         const width = sources.reduce((sum, f) => sum + f.dims.at(-1)!, 0);
         if (sources.length === 1) flows.set(out, sources[0]!);
-        else flows.set(out, { node: add('concat', {}, name, sources), dims: [...lead, width], exact: true });
+        else
+          flows.set(out, {
+            node: add('concat', {}, name, sources),
+            dims: [...lead, width],
+            exact: !channelsFirst,
+            channelsFirst,
+          });
         break;
       }
       default: {
+        if (PICTURE_OPS.includes(op.opType ?? '')) {
+          const made = convertPictureOp({ op, label, name, flowAt, constAt, add, weights });
+          if (!made.ok) return made;
+          flows.set(out, made.value);
+          if (op.opType === 'Conv' && !ins[2]) biasless.set(out, made.value.node);
+          break;
+        }
         const type = ACTIVATIONS[op.opType ?? '']!;
         const f = flowAt(0);
         if (!f.ok) return f;
@@ -335,7 +371,9 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
           // Before opset 13 Softmax flattened from axis 1; on one axis of values that is the same.
           const axis = intAttr(op, 'axis', opset < 13 ? 1 : -1);
           const last = axis === -1 || axis === f.value.dims.length;
-          if (!last || !f.value.exact || (opset < 13 && f.value.dims.length !== 1))
+          // A picture held channels first has our last axis as its axis 1.
+          const channels = opset >= 13 && f.value.channelsFirst && [1, -3].includes(axis);
+          if (!channels && (!last || !f.value.exact || (opset < 13 && f.value.dims.length !== 1)))
             return err(`${label} normalises over axis ${axis}; Tensorweave normalises over the last axis.`);
         }
         flows.set(out, { ...f.value, node: add(type, {}, name, [f.value]) });
@@ -349,5 +387,9 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
   const result = flows.get(outputs[0]!.name ?? '');
   if (!result || result.node === input)
     return err(`The ONNX model's output "${outputs[0]!.name}" is not computed from its input.`);
+  if (result.order || (result.dims.length === 3 && !result.exact && result.dims[2] !== 1))
+    return err(
+      `The ONNX model's output "${outputs[0]!.name}" is laid out channels first; Tensorweave's models return channels last. Flatten or transpose it in the model before exporting.`,
+    );
   return ok({ nodes, edges, weights, outputNode: result.node, notes });
 }
