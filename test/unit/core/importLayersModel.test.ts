@@ -145,7 +145,7 @@ describe('importing TensorFlow.js layers models', () => {
           },
         },
       },
-      /cannot edit: Conv3D\. Supported: InputLayer, Dense, .*Conv2D, MaxPooling2D, AveragePooling2D, BatchNormalization/,
+      /cannot edit: Conv3D\. Supported: InputLayer, Dense, .*Conv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, BatchNormalization/,
     ],
     [
       'a rectangular convolution kernel',

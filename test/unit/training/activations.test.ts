@@ -68,6 +68,18 @@ const GRAPHS: { name: string; doc: GraphDocument }[] = [
     ),
   },
   {
+    name: 'reshape → conv → global average pool → dense',
+    doc: chain(
+      node('input', 'input'),
+      node('img', 'reshape', { height: 28, width: 28, channels: 1 }),
+      node('c1', 'conv2d', { filters: 6, kernelSize: 5, padding: 'same' }),
+      node('gap', 'globalAvgPool2d'),
+      node('d', 'dense', { units: 10 }),
+      node('s', 'softmax'),
+      loss(),
+    ),
+  },
+  {
     name: 'reshape → conv → max pool → batch norm → strided conv → avg pool → flatten → dense',
     doc: chain(
       node('input', 'input'),
@@ -103,6 +115,7 @@ const PLAIN: Record<
     tf.maxPool(x as tfjs.Tensor4D, num(p, 'poolSize'), num(p, 'strides'), pad(p)),
   avgPool2d: ([x], _w, _s, p) =>
     tf.avgPool(x as tfjs.Tensor4D, num(p, 'poolSize'), num(p, 'strides'), pad(p)),
+  globalAvgPool2d: ([x]) => tf.mean(x!, [1, 2]),
   // Inference: the moving averages, Keras's weight order γ, β, mean, variance.
   batchNorm: ([x], [gamma, beta, mean, variance], _s, p) =>
     tf.batchNorm(x!, mean!, variance!, beta, gamma, num(p, 'epsilon')),
