@@ -14,7 +14,6 @@ import { afterBackendStart } from '../training/backend';
 
 export type ConcreteBackend = 'wasm' | 'webgl' | 'webgpu' | 'cpu';
 
-let pathsSet = false;
 let wasmStarted = false;
 
 /**
@@ -40,32 +39,27 @@ function claimAllCoresForWasm(): () => void {
 
 /** Switch to a backend; false when this browser cannot run it. */
 export async function activateBackend(name: ConcreteBackend): Promise<boolean> {
-  if (name === 'wasm' && !pathsSet) {
+  // The wasm module starts once: the paths and the thread count must be set before that.
+  const firstWasm = name === 'wasm' && !wasmStarted;
+  if (firstWasm) {
     setWasmPaths({
       'tfjs-backend-wasm.wasm': wasmPlain,
       'tfjs-backend-wasm-simd.wasm': wasmSimd,
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
     });
-    pathsSet = true;
+    wasmStarted = true;
   }
+  const restore = firstWasm ? claimAllCoresForWasm() : () => undefined;
   try {
-    if (name === 'wasm' && !wasmStarted) {
-      wasmStarted = true;
-      const restore = claimAllCoresForWasm();
-      try {
-        if (!(await tf.setBackend(name))) return false;
-        await tf.ready();
-      } finally {
-        restore();
-      }
-    } else {
-      if (!(await tf.setBackend(name))) return false;
-      await tf.ready();
-    }
+    if (!(await tf.setBackend(name))) return false;
+    await tf.ready();
+    restore(); // before the conv kernels start their helper thread from the real core count
     await afterBackendStart(tf, name);
     return true;
   } catch {
     return false;
+  } finally {
+    restore();
   }
 }
 

@@ -7,20 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tf, useBackend } from '../../../src/cli/nodeEnv';
+import { randomFloats, type ConvCase, type Shape4 } from './convCases';
 import {
   CONV_KERNEL_NAMES,
   convKernelThreads,
   registerConvKernels,
 } from '../../../src/training/convKernels/register';
 import { KernelHelper } from '../../../src/training/kernels/kernelThreads';
-import { mulberry32 } from '../../../src/training/random';
-
-type Shape4 = [number, number, number, number];
-
-function randomFloats(count: number, seed: number): Float32Array {
-  const next = mulberry32(seed);
-  return Float32Array.from({ length: count }, () => next() * 2 - 1);
-}
 
 /** Runs `kernel` with float32 `inputs` (name → [shape, values]) on `backend`, returning its output. */
 async function run(
@@ -57,13 +50,6 @@ async function expectSameOnBothBackends(
   expect(worst).toBeLessThan(1e-4);
   // A kernel that wrote nothing (all zeros) would pass against a zero gradient: there is none here.
   expect(cpu.values.some((v) => v !== 0)).toBe(true);
-}
-
-interface ConvCase {
-  x: Shape4;
-  filter: Shape4;
-  stride: number | [number, number];
-  pad: 'same' | 'valid';
 }
 
 const convCases: ConvCase[] = [

@@ -6,12 +6,10 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tf, useBackend } from '../../../src/cli/nodeEnv';
+import { randomFloats, type ConvCase, type Shape4 } from './convCases';
 import { ConvThreads, imagesHere, MIN_SPLIT_WORK } from '../../../src/training/convKernels/convThreads';
 import { convKernelThreads, registerConvKernels } from '../../../src/training/convKernels/register';
 import { KernelHelper } from '../../../src/training/kernels/kernelThreads';
-import { mulberry32 } from '../../../src/training/random';
-
-type Shape4 = [number, number, number, number];
 
 /**
  * The split filter gradient's tolerance against the unsplit one, relative to Σ|x·dy| over an
@@ -20,11 +18,6 @@ type Shape4 = [number, number, number, number];
  * magnitude (README: "Two threads").
  */
 const FILTER_GRAD_TOLERANCE = 1e-5;
-
-function randomFloats(count: number, seed: number): Float32Array {
-  const next = mulberry32(seed);
-  return Float32Array.from({ length: count }, () => next() * 2 - 1);
-}
 
 const size = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 
@@ -50,13 +43,6 @@ async function runOn(
   tf.dispose([out, ...Object.values(tensors)]);
   expect(tf.memory().numTensors).toBe(before);
   return { values, split: conv.splits - splitBefore };
-}
-
-interface ConvCase {
-  x: Shape4;
-  filter: Shape4;
-  stride: number | [number, number];
-  pad: 'same' | 'valid';
 }
 
 const convCases: ConvCase[] = [
