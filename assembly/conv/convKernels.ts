@@ -16,3 +16,5 @@ export { convFilterGrad } from './filterGrad';
 export { convInputGrad, transposeFilter } from './inputGrad';
 // MaxPoolGrad: the gradient routed to each window's (first) maximum.
 export { maxPoolGrad } from './poolGrad';
+// BatchMatMul: the dense layers' products, operands packed for the caches.
+export { matMul, matMulScratchFloats } from './matMul';

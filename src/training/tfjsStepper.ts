@@ -6,6 +6,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { CompiledGraph } from '../core/compile';
 import type { Tf } from '../core/nodeSpec';
+import { runsOnConvKernels } from './convKernels/register';
 import { installFastMatMulGrad } from './matMulGrad';
 import { makeBatch, type MnistSplit } from './mnist';
 import type { StepOutcome, Stepper } from './types';
@@ -17,7 +18,9 @@ export class TfjsStepper implements Stepper {
 
   /**
    * @param fastMatMulGrad use the explicit-transpose `BatchMatMul` gradient while this stepper
-   *   lives (see `matMulGrad.ts`); it is uninstalled by `dispose`.
+   *   lives (see `matMulGrad.ts`); it is uninstalled by `dispose`. Not where the conv kernels
+   *   compute BatchMatMul: they read transposed operands as fast as plain ones, so the explicit
+   *   transposes would only add copies.
    */
   constructor(
     private readonly tf: Tf,
@@ -26,7 +29,8 @@ export class TfjsStepper implements Stepper {
     private readonly batchSize: number,
     fastMatMulGrad: boolean,
   ) {
-    this.uninstall = fastMatMulGrad ? installFastMatMulGrad(tf) : undefined;
+    const explicit = fastMatMulGrad && !runsOnConvKernels(tf, 'BatchMatMul');
+    this.uninstall = explicit ? installFastMatMulGrad(tf) : undefined;
   }
 
   step(order: Int32Array, start: number, report: boolean): StepOutcome {

@@ -6,11 +6,17 @@ import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../../core/nodeSpec';
 import type { ConvThreads } from './convThreads';
 import { convKernelsSupported } from './convModule';
+import { batchMatMulKernel } from './matMulKernel';
 import { filterGradKernel, inputGradKernel, maxPoolGradKernel } from './wasmConvKernels';
 import { ConvWorkspace } from './workspace';
 
 /** The kernel names this module provides for the wasm backend. */
-export const CONV_KERNEL_NAMES = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad'] as const;
+export const CONV_KERNEL_NAMES = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'MaxPoolGrad',
+  'BatchMatMul',
+] as const;
 
 /** The workspaces made so far, by thread count (one per process each). */
 const workspaces = new Map<1 | 2, Promise<ConvWorkspace>>();
@@ -36,6 +42,8 @@ export async function registerConvKernels(tf: Tf, threads: 1 | 2 = 2): Promise<b
     Conv2DBackpropFilter: filterGradKernel,
     Conv2DBackpropInput: inputGradKernel,
     MaxPoolGrad: maxPoolGradKernel,
+    BatchMatMul: (t: Tf, w: ConvWorkspace) =>
+      batchMatMulKernel(t, w, originals.get('BatchMatMul')?.kernelFunc),
   } satisfies Record<(typeof CONV_KERNEL_NAMES)[number], unknown>;
   for (const name of CONV_KERNEL_NAMES) {
     const current = tf.getKernel(name, 'wasm');
@@ -64,6 +72,12 @@ let active: ConvWorkspace | undefined;
  */
 export function convKernelThreads(): ConvThreads | undefined {
   return active?.threads;
+}
+
+/** Whether the active backend runs kernel `name` on the conv kernels now. */
+export function runsOnConvKernels(tf: Tf, name: (typeof CONV_KERNEL_NAMES)[number]): boolean {
+  const current = tf.getKernel(name, tf.getBackend());
+  return current !== undefined && registered.get(name)?.kernelFunc === current.kernelFunc;
 }
 
 /** Put tfjs's own kernels back (A/B runs in the bench and the tests); `registerConvKernels` undoes it. */
