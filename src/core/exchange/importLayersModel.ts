@@ -13,6 +13,7 @@ import { err, ok, type Result } from '../result';
 import { inputLayerNames, outputLayerNames, readLayers } from './kerasTopology';
 import { readKerasTrainingConfig } from './kerasTrainingConfig';
 import { layersToGraph, SUPPORTED_CLASSES } from './layersToGraph';
+import { layoutByDepth } from './layoutByDepth';
 import { formatModelJsonError, zModelJson, zTopology } from './modelJson';
 import type { LayerWeights, WeightsManifestGroup } from './weightsManifest';
 
@@ -128,26 +129,4 @@ function asLayersModel(json: unknown): unknown {
     typeof json.class_name === 'string' &&
     isRecord(json.config);
   return isBareKeras ? { format: 'layers-model', modelTopology: json } : json;
-}
-
-/** Place nodes left to right by their depth from the input, stacked where branches run side by side. */
-function layoutByDepth(doc: GraphDocument): void {
-  const depth = new Map<string, number>();
-  const incoming = new Map<string, string[]>();
-  for (const e of doc.edges) incoming.set(e.to.node, [...(incoming.get(e.to.node) ?? []), e.from.node]);
-  const visit = (id: string): number => {
-    const known = depth.get(id);
-    if (known !== undefined) return known;
-    depth.set(id, 0);
-    const d = Math.max(-1, ...(incoming.get(id) ?? []).map(visit)) + 1;
-    depth.set(id, d);
-    return d;
-  };
-  const rows = new Map<number, number>();
-  for (const node of doc.nodes) {
-    const d = visit(node.id);
-    const row = rows.get(d) ?? 0;
-    rows.set(d, row + 1);
-    node.position = { x: d * 280, y: row * 160 };
-  }
 }

@@ -100,6 +100,9 @@ describe.each([
     const before = tf.memory().numTensors;
     const model = await importFixture(folder);
     expect(model.doc.nodes.map((n) => n.type).join(' ')).toBe(types);
+    // A long chain wraps into lines of four on the canvas, like the presets.
+    expect(Math.max(...model.doc.nodes.map((n) => n.position.x))).toBe(900);
+    expect(Math.max(...model.doc.nodes.map((n) => n.position.y))).toBeGreaterThanOrEqual(170);
     expect(model.notes).toEqual(notes);
     const reference = JSON.parse(text(`${folder}/keras-reference.json`)) as Reference;
     const compiled = compileWithWeights(model);

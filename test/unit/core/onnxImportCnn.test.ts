@@ -18,6 +18,9 @@ describe('ONNX import of convolutional models', () => {
     const result = importOnnx(fixture(LENET));
     if (!result.ok) throw new Error(result.error);
     const { doc, weights } = result.value;
+    // Wrapped into lines of four, the loss node included, like the presets.
+    expect(new Set(doc.nodes.map((n) => n.position.x))).toEqual(new Set([0, 300, 600, 900]));
+    expect(doc.nodes.at(-1)!.type).toBe('loss');
     expect(doc.nodes.map((n) => n.type)).toEqual([
       'input',
       'conv2d',

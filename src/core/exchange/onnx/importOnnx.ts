@@ -10,6 +10,7 @@ import { lossNode } from '../../nodes/loss';
 import { parseDocument } from '../../parseDocument';
 import { err, ok, type Result } from '../../result';
 import { METADATA_KEY } from '../importLayersModel';
+import { layoutByDepth } from '../layoutByDepth';
 import type { LayerWeights, TrainedModel } from '../importTrainedModel';
 import { onnxToGraph } from './onnxToGraph';
 import { onnx, toInt, type DecodedModel } from './onnxTensors';
@@ -102,13 +103,14 @@ export function importOnnx(bytes: Uint8Array, modelName = 'imported ONNX model')
     id: lossId,
     type: lossNode.type,
     params: { loss: 'categoricalCrossentropy', reduction: 'mean' },
-    position: { x: Math.max(...nodes.map((n) => n.position.x)) + 280, y: 0 },
+    position: { x: 0, y: 0 },
   });
   edges.push({
     id: `e${edges.length + 1}`,
     from: { node: outputNode, port: 'out' },
     to: { node: lossId, port: 'in' },
   });
+  layoutByDepth({ nodes, edges });
   const producer = [model.value.producerName, model.value.producerVersion].filter(Boolean).join(' ');
   const imported: GraphDocument = {
     format: DOCUMENT_FORMAT,

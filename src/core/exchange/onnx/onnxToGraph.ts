@@ -113,9 +113,6 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
   const flows = new Map<string, Flow>();
   /** MatMul outputs whose Dense node still waits for the Add of its bias. */
   const biasless = new Map<string, string>();
-  // Placed by depth (columns) as they come, which is a topological order.
-  const depth = new Map<string, number>();
-  const rows = new Map<number, number>();
   const taken = new Set<string>();
 
   const add = (type: string, params: Record<string, unknown>, name: string, sources: Flow[]): string => {
@@ -123,11 +120,8 @@ export function onnxToGraph(graph: GraphProto, opset: number): Result<ConvertedO
     let id = base;
     for (let n = 2; taken.has(id); n++) id = `${base}_${n}`;
     taken.add(id);
-    const d = Math.max(-1, ...sources.map((s) => depth.get(s.node)!)) + 1;
-    const row = rows.get(d) ?? 0;
-    rows.set(d, row + 1);
-    depth.set(id, d);
-    nodes.push({ id, type, params, position: { x: d * 280, y: row * 160 } });
+    // Placed by the importer once the graph is complete (`layoutByDepth`).
+    nodes.push({ id, type, params, position: { x: 0, y: 0 } });
     for (const s of sources) {
       edges.push({
         id: `e${edges.length + 1}`,
