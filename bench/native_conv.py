@@ -1,6 +1,7 @@
 """TensorFlow reference for the CNN rows of `npm run bench`: one training step on 1 CPU thread.
 
-The bench's CNNs, the presets graphs/cnn.json and graphs/deep-mnist.json (`bench/conv/convModels.ts`), trained with Adam on
+The bench's CNNs, the presets graphs/cnn.json and graphs/deep-mnist.json (`bench/conv/convModels.ts`),
+built here from the preset files themselves (so the two can never differ), trained with Adam on
 random float32 images of 28x28x1 and one-hot labels through a `tf.function` step (forward,
 cross-entropy, gradients, Adam update), timed as the median of repeated runs after a warm-up.
 Intra- and inter-op parallelism are set to 1 thread. Prints one JSON line:
@@ -24,49 +25,60 @@ except ImportError:
 tf.config.threading.set_intra_op_parallelism_threads(1)
 tf.config.threading.set_inter_op_parallelism_threads(1)
 L = tf.keras.layers
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 
-def cnn():
-    """graphs/cnn.json: 5x5x32 valid -> pool -> 5x5x64 valid -> pool -> 128 -> dropout 0.5 -> 10."""
-    return tf.keras.Sequential(
-        [
-            tf.keras.Input((28, 28, 1)),
-            L.Conv2D(32, 5, activation="relu"),
-            L.MaxPooling2D(2),
-            L.Conv2D(64, 5, activation="relu"),
-            L.MaxPooling2D(2),
-            L.Flatten(),
-            L.Dense(128, activation="relu"),
-            L.Dropout(0.5),
-            L.Dense(10, activation="softmax"),
-        ]
+def chain(doc):
+    """The preset's nodes from the input to the loss, following its edges (the CNN presets are chains)."""
+    by_id = {n["id"]: n for n in doc["nodes"]}
+    after = {e["from"]["node"]: e["to"]["node"] for e in doc["edges"]}
+    node = next(n for n in doc["nodes"] if n["type"] == "input")
+    out = []
+    while node is not None:
+        out.append(node)
+        node = by_id.get(after.get(node["id"]))
+    return out
+
+
+def layer(node):
+    """The Keras layer of one Tensorweave node (the types the CNN presets use)."""
+    t, p = node["type"], node.get("params", {})
+    if t == "conv2d":
+        return L.Conv2D(p["filters"], p["kernelSize"], strides=p.get("strides", 1), padding=p.get("padding", "valid"))
+    if t == "maxPool2d":
+        return L.MaxPooling2D(p["poolSize"], strides=p.get("strides"), padding=p.get("padding", "valid"))
+    if t == "reshape":
+        return L.Reshape((p["height"], p["width"], p["channels"]))
+    if t == "flatten":
+        return L.Flatten()
+    if t == "dense":
+        return L.Dense(p["units"])
+    if t == "dropout":
+        return L.Dropout(p["rate"])
+    if t in ("relu", "softmax", "sigmoid", "tanh"):
+        return L.Activation(t)
+    raise ValueError(f"native_conv.py: node {node['id']} has type {t}, which this script does not build")
+
+
+def from_preset(name):
+    """The network, batch, learning rate and Adam epsilon of graphs/<name>.json."""
+    with open(os.path.join(ROOT, "graphs", f"{name}.json"), encoding="utf8") as f:
+        doc = json.load(f)
+    nodes = chain(doc)
+    image = nodes[0].get("params", {}).get("layout") == "image"
+    layers = [tf.keras.Input((28, 28, 1) if image else (784,))]
+    layers += [layer(n) for n in nodes[1:] if n["type"] != "loss"]
+    training = doc["training"]
+    return (
+        lambda: tf.keras.Sequential(layers),
+        training["batchSize"],
+        training["learningRate"],
+        training["optimizer"].get("epsilon", 1e-7),
     )
 
 
-def deep_mnist():
-    """graphs/deep-mnist.json, TensorFlow's Deep MNIST: 5x5x32 same -> pool -> 5x5x64 same -> pool
-    -> 1024 -> dropout 0.5 -> 10."""
-    return tf.keras.Sequential(
-        [
-            tf.keras.Input((28, 28, 1)),
-            L.Conv2D(32, 5, padding="same", activation="relu"),
-            L.MaxPooling2D(2),
-            L.Conv2D(64, 5, padding="same", activation="relu"),
-            L.MaxPooling2D(2),
-            L.Flatten(),
-            L.Dense(1024, activation="relu"),
-            L.Dropout(0.5),
-            L.Dense(10, activation="softmax"),
-        ]
-    )
-
-
-# builder, batch, Adam's learning rate and epsilon (the presets' settings), (warm-up steps, timed
-# runs, steps per run) as in bench/conv/convTiming.ts
-MODELS = {
-    "cnn": (cnn, 100, 1e-3, 1e-7, (5, 5, 20)),
-    "deep-mnist": (deep_mnist, 50, 1e-4, 1e-8, (5, 5, 10)),
-}
+# Warm-up steps, timed runs, steps per run, as in bench/conv/convTiming.ts.
+PLANS = {"cnn": (5, 5, 20), "deep-mnist": (5, 5, 10)}
 
 
 def time_model(build, batch, lr, epsilon, plan):
@@ -99,7 +111,7 @@ def time_model(build, batch, lr, epsilon, plan):
 
 
 def main():
-    out = {name: time_model(*spec) for name, spec in MODELS.items()}
+    out = {name: time_model(*from_preset(name), plan) for name, plan in PLANS.items()}
     print(json.dumps({"tensorflow": tf.__version__, "msPerStep": out}))
 
 
