@@ -32,5 +32,17 @@ describe('opening a topology-only model.json', () => {
       'softmax',
       'loss',
     ]);
+    // The chain wraps into two lines of nodes (four, then three), all of them on the fitted canvas
+    // (in one row of seven, the zoom floor left the last ones off-screen).
+    await expect.poll(async () => (await s.app.nodes.all()).length).toBe(7);
+    await s.page.screenshot({ path: 'screenshots/import-mlp-wrapped.png' });
+    const canvas = (await s.app.canvas.boundingBox())!;
+    const boxes = (await Promise.all((await s.app.nodes.all()).map((n) => n.boundingBox()))).map((b) => b!);
+    expect(new Set(boxes.map((b) => Math.round(b.y))).size).toBe(2);
+    for (const b of boxes) {
+      expect(b.x).toBeGreaterThanOrEqual(canvas.x);
+      expect(b.x + b.width).toBeLessThanOrEqual(canvas.x + canvas.width);
+      expect(b.y + b.height).toBeLessThanOrEqual(canvas.y + canvas.height);
+    }
   });
 });
