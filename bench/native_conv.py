@@ -2,7 +2,7 @@
 
 The bench's CNNs, the presets graphs/cnn.json and graphs/deep-mnist.json (`bench/conv/convModels.ts`),
 built here from the preset files themselves (so the two can never differ), trained with Adam on
-random float32 images of 28x28x1 and one-hot labels through a `tf.function` step (forward,
+random float32 images (28x28x1, or 784 values where the preset reshapes them) and one-hot labels through a `tf.function` step (forward,
 cross-entropy, gradients, Adam update), timed as the median of repeated runs after a warm-up.
 Intra- and inter-op parallelism are set to 1 thread. Prints one JSON line:
 {"tensorflow": version, "msPerStep": {model: ms/step}} or {"error": why}.
@@ -87,7 +87,7 @@ def time_model(build, batch, lr, epsilon, plan):
     opt = tf.keras.optimizers.Adam(lr, epsilon=epsilon)
     loss_fn = tf.keras.losses.CategoricalCrossentropy()
     rng = tf.random.Generator.from_seed(1)
-    x = rng.uniform((batch, 28, 28, 1))
+    x = rng.uniform((batch,) + tuple(model.input_shape[1:]))  # 28x28x1, or 784 before a Reshape
     y = tf.one_hot(rng.uniform((batch,), 0, 10, dtype=tf.int32), 10)
 
     @tf.function
