@@ -206,7 +206,7 @@ export function compileGraph(tf: Tf, doc: GraphDocument, analysis: GraphAnalysis
         } else if (info.type === 'conv2d' && dataOnly.has(incoming.get(id)![0]!)) {
           // The plain op and a bias add rather than the layer's fused op where the input is
           // computed from the data alone: the fused op's gradient also computes its input's
-          // gradient, which nothing needs there (16 of the 215 ms of a graphs/cnn.json step). The
+          // gradient, which nothing needs there (16 of the 215 ms of a step of the first cnn preset). The
           // fused op stays elsewhere: its forward is the faster.
           const [kernel, bias] = layer.trainableWeights.map((w) => w.read());
           const p = info.params as { strides: number; padding: 'same' | 'valid' };

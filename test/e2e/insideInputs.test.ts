@@ -5,7 +5,7 @@ import { TrainingPage } from './support/training';
 // "See inside" from the results and on a real CNN: a digit picked in the confusion gallery
 // becomes the inspector's input (named with its label), Reset weights and Step leave the dock
 // saying so instead of an old accuracy, a paused run steps one batch and stays paused, and the
-// CNN's first convolution shows its 32 feature maps as tiles. Screenshots in screenshots/.
+// CNN's first convolution shows its 16 feature maps as tiles. Screenshots in screenshots/.
 describe('see inside: inputs, paused steps, feature-map tiles', () => {
   let s: Session;
   let t: TrainingPage;
@@ -74,7 +74,7 @@ describe('see inside: inputs, paused steps, feature-map tiles', () => {
     expect(s.app.errors).toEqual([]);
   });
 
-  it('the CNN: a paused run steps exactly one batch and stays paused; conv1 and pool1 show 32 tiles', async () => {
+  it('the CNN: a paused run steps exactly one batch and stays paused; conv1 and pool1 show 16 tiles', async () => {
     const { page, app } = s;
     await app.loadPreset('cnn');
     await t.openPanel();
@@ -101,21 +101,21 @@ describe('see inside: inputs, paused steps, feature-map tiles', () => {
 
     await page.getByTestId('tab-inspector').click();
     await app.select('conv1');
-    await expect.poll(() => page.getByTestId('inside-shape').textContent()).toBe('24×24×32');
+    await expect.poll(() => page.getByTestId('inside-shape').textContent()).toBe('24×24×16');
     const tiles = page.locator('[data-testid="inside-view"] [data-testid="tensor-tile"]');
-    expect(await tiles.count()).toBe(32);
+    expect(await tiles.count()).toBe(16);
     expect(await tiles.nth(4).locator('figcaption').textContent()).toBe('5');
     await page.locator('[data-testid="inside-view"] [data-testid="heat-scale"]').waitFor();
     const box = (await tiles.nth(4).locator('canvas').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await expect.poll(() => page.getByTestId('tile-info').textContent()).toContain('Channel 5 of 32');
+    await expect.poll(() => page.getByTestId('tile-info').textContent()).toContain('Channel 5 of 16');
     const [lo, hi] = (await page.getByTestId('tile-range').textContent())!.split(' to ').map(Number);
     expect(hi).toBeGreaterThanOrEqual(lo!);
     await page.screenshot({ path: 'screenshots/inside-cnn-conv1-tiles-1366x768.png' });
 
     await app.select('pool1');
-    await expect.poll(() => page.getByTestId('inside-shape').textContent()).toBe('12×12×32');
-    expect(await tiles.count()).toBe(32);
+    await expect.poll(() => page.getByTestId('inside-shape').textContent()).toBe('12×12×16');
+    expect(await tiles.count()).toBe(16);
     await page.screenshot({ path: 'screenshots/inside-cnn-pool1-tiles-1366x768.png' });
     await t.openPanel();
     expect(await t.status()).toBe('paused');

@@ -124,7 +124,7 @@ describe('CNN ONNX export ⇄ onnxruntime-web (Node, wasm)', () => {
     expect(graphToOnnx(doc, weights)).toEqual({
       ok: false,
       error: expect.stringMatching(
-        /^Conv2D "conv2" has no trained weights of shape \[5, 5, 32, 64\] and \[64\]/,
+        /^Conv2D "conv2" has no trained weights of shape \[5, 5, 16, 32\] and \[32\]/,
       ),
     });
   });
