@@ -3,12 +3,10 @@
  * time on the wasm backend with the conv kernels, summed per tfjs kernel (`tf.profile`).
  */
 import { tf, useBackend } from '../../src/cli/nodeEnv';
-import { runsOnConvKernels } from '../../src/training/convKernels/register';
 import { installFastMatMulGrad } from '../../src/training/matMulGrad';
 import { compileConvModel, CONV_BENCH_MODELS } from './convModels';
 await useBackend('wasm');
-// As the tfjs stepper does: the explicit-transpose gradient only where tfjs computes BatchMatMul.
-if (!runsOnConvKernels(tf, 'BatchMatMul')) installFastMatMulGrad(tf);
+installFastMatMulGrad(tf);
 for (const spec of CONV_BENCH_MODELS) {
   const c = compileConvModel(tf, spec);
   const B = spec.doc.training.batchSize;

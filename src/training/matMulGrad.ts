@@ -8,6 +8,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../core/nodeSpec';
+import { runsOnConvKernels } from './convKernels/register';
 
 type GradConfig = ReturnType<Tf['getGradient']>;
 
@@ -50,9 +51,12 @@ let stock: GradConfig | undefined;
 /**
  * Register the fast gradient (process-wide: gradients are global in tfjs). Returns a function
  * that undoes this install; installs are counted, so overlapping trainings are safe and the
- * stock gradient comes back when the last one ends.
+ * stock gradient comes back when the last one ends. A no-op where the active backend's
+ * BatchMatMul runs on the conv kernels: they read transposed operands as fast as plain ones, so
+ * the explicit transposes would only add copies.
  */
 export function installFastMatMulGrad(tf: Tf): () => void {
+  if (runsOnConvKernels(tf, 'BatchMatMul')) return () => undefined;
   if (installs++ === 0) {
     stock = tf.getGradient('BatchMatMul');
     tf.registerGradient(fastBatchMatMulGradConfig(tf));

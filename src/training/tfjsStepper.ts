@@ -6,7 +6,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import type { CompiledGraph } from '../core/compile';
 import type { Tf } from '../core/nodeSpec';
-import { runsOnConvKernels } from './convKernels/register';
 import { installFastMatMulGrad } from './matMulGrad';
 import { makeBatch, type MnistSplit } from './mnist';
 import type { StepOutcome, Stepper } from './types';
@@ -18,9 +17,7 @@ export class TfjsStepper implements Stepper {
 
   /**
    * @param fastMatMulGrad use the explicit-transpose `BatchMatMul` gradient while this stepper
-   *   lives (see `matMulGrad.ts`); it is uninstalled by `dispose`. Not where the conv kernels
-   *   compute BatchMatMul: they read transposed operands as fast as plain ones, so the explicit
-   *   transposes would only add copies.
+   *   lives (see `matMulGrad.ts`); it is uninstalled by `dispose`.
    */
   constructor(
     private readonly tf: Tf,
@@ -29,8 +26,7 @@ export class TfjsStepper implements Stepper {
     private readonly batchSize: number,
     fastMatMulGrad: boolean,
   ) {
-    const explicit = fastMatMulGrad && !runsOnConvKernels(tf, 'BatchMatMul');
-    this.uninstall = explicit ? installFastMatMulGrad(tf) : undefined;
+    this.uninstall = fastMatMulGrad ? installFastMatMulGrad(tf) : undefined;
   }
 
   step(order: Int32Array, start: number, report: boolean): StepOutcome {

@@ -15,7 +15,7 @@ import { runSettingsOf } from '../../../src/training/options';
 import { train } from '../../../src/training/train';
 import { saveArtifacts } from '../../../src/training/weights';
 import { chain, node } from '../core/fixtures';
-import { argmaxRows, loadGraph, maxDifference, OnnxHarness, randomWeights } from './onnxHarness';
+import { argmaxRows, loadGraph, maxDifference, OnnxHarness, randomWeights, throughOnnx } from './onnxHarness';
 
 const IMAGES = 200;
 const TOLERANCE = 1e-4;
@@ -132,14 +132,11 @@ describe('CNN ONNX export ⇄ onnxruntime-web (Node, wasm)', () => {
   it('reads its own CNN export back: the same document, weights and predictions', async () => {
     const doc = batchNormAvgPool();
     const weights = randomWeights(doc, 13);
-    const bytes = graphToOnnx(doc, weights);
-    if (!bytes.ok) throw new Error(bytes.error);
-    const back = importOnnx(bytes.value);
-    if (!back.ok) throw new Error(back.error);
-    expect(back.value.doc).toEqual(doc);
-    expect(back.value.weights).toEqual(weights);
+    const back = throughOnnx(doc, weights);
+    expect(back.doc).toEqual(doc);
+    expect(back.weights).toEqual(weights);
     const before = h.tfjsPredict(h.compile(doc, weights), [784]);
-    expect(h.tfjsPredict(h.compile(back.value.doc, back.value.weights), [784])).toEqual(before);
+    expect(h.tfjsPredict(h.compile(back.doc, back.weights), [784])).toEqual(before);
   });
 
   it('reads its own CNN export without the stored document (from the operators alone) to the same predictions', async () => {

@@ -8,7 +8,9 @@ import { expect } from 'vitest';
 import { analyzeGraph } from '../../../src/core/analyze';
 import { compileGraph, type CompiledGraph } from '../../../src/core/compile';
 import type { GraphDocument } from '../../../src/core/document';
-import type { LayerWeights } from '../../../src/core/exchange/importTrainedModel';
+import type { LayerWeights, TrainedModel } from '../../../src/core/exchange/importTrainedModel';
+import { graphToOnnx } from '../../../src/core/exchange/onnx/exportOnnx';
+import { importOnnx } from '../../../src/core/exchange/onnx/importOnnx';
 import { parseDocument } from '../../../src/core/parseDocument';
 import { nodeReadBytes, tf, useBackend } from '../../../src/cli/nodeEnv';
 import { loadMnist, makeBatch, type MnistData } from '../../../src/training/mnist';
@@ -49,6 +51,15 @@ export function randomWeights(doc: GraphDocument, seed: number, keepScale = fals
 }
 
 /** Largest absolute difference between two predictions of the same images. */
+/** Our ONNX export of `doc` read back by our import (a refusal on either side fails the test). */
+export function throughOnnx(doc: GraphDocument, weights: LayerWeights): TrainedModel {
+  const bytes = graphToOnnx(doc, weights);
+  if (!bytes.ok) throw new Error(bytes.error);
+  const back = importOnnx(bytes.value);
+  if (!back.ok) throw new Error(back.error);
+  return back.value;
+}
+
 export function maxDifference(a: Float32Array, b: Float32Array): number {
   expect(a.length).toBe(b.length);
   return a.reduce((worst, v, i) => Math.max(worst, Math.abs(v - b[i]!)), 0);
